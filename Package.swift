@@ -1,0 +1,65 @@
+// swift-tools-version: 6.0
+// MIDI Services for Linux — the module layout is DESIGN.md §1. Arrows point from user to used:
+//   midi ──> MIDIServices ──> IPC ──> UMP
+//   midisrv ──> MIDIDaemon ──> ServiceCore ──> UMP
+//                          ├─> IPC
+//                          ├─> ALSASequencer ──> CALSA (alsa)
+//                          └─> UdevDevices   ──> CUdev (libudev)
+import PackageDescription
+
+let package = Package(
+    name: "midi-services",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MIDIServices", targets: ["MIDIServices"]),
+        .library(name: "UMP", targets: ["UMP"]),
+        .executable(name: "midisrv", targets: ["midisrv"]),
+        .executable(name: "midi", targets: ["midi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure Swift value types for Universal MIDI Packets. No I/O.
+        .target(name: "UMP"),
+        // Endpoints, transports, routing, identities, config, metadata. Never imports an OS library.
+        .target(name: "ServiceCore", dependencies: ["UMP"]),
+        // Daemon ⇄ client wire format and the SOCK_SEQPACKET transport it travels on.
+        .target(name: "IPC", dependencies: ["UMP"]),
+
+        // Thin typed wrappers over the C libraries. They know nothing of loopbacks.
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .target(name: "ALSASequencer", dependencies: ["CALSA"]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .target(name: "UdevDevices", dependencies: ["CUdev"]),
+
+        // The daemon as a library (so tests reach it); `midisrv` is a thin wrapper.
+        .target(name: "MIDIDaemon", dependencies: [
+            "ServiceCore", "IPC", "UMP", "ALSASequencer", "UdevDevices",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "midisrv", dependencies: [
+            "MIDIDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The SDK applications link, and the console built on it.
+        .target(name: "MIDIServices", dependencies: ["IPC", "UMP"]),
+        .executableTarget(name: "midi", dependencies: [
+            "MIDIServices", "UMP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "midi-bench", dependencies: [
+            "MIDIServices", "IPC", "UMP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "UMPTests", dependencies: ["UMP"]),
+        .testTarget(name: "ServiceCoreTests", dependencies: ["ServiceCore", "UMP"]),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "UMP"]),
+        .testTarget(name: "DaemonTests", dependencies: ["MIDIServices", "UMP", "IPC"]),
+        // Need the kernel: they skip, printing why, unless /dev/snd/seq or udev is present (VM tier).
+        .testTarget(name: "ALSASequencerTests", dependencies: ["ALSASequencer"]),
+        .testTarget(name: "UdevDevicesTests", dependencies: ["UdevDevices"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
