@@ -26,7 +26,7 @@ import Testing
                 == "Endpoint Discovery v1.1 filter=0x1F")
         #expect(UMPStreamText.endpointNamePackets("Loop A")[0].humanDescription
                 == "Endpoint Name Notification Complete \"Loop A\"")
-        let info = FunctionBlockInfo(functionBlock: 0, direction: .bidirectional, firstGroup: 0, numberOfGroupsSpanned: 4)
+        let info = FunctionBlockInfoNotification(functionBlock: 0, direction: .bidirectional, firstGroup: 0, numberOfGroupsSpanned: 4)
         #expect(UMPStreamMessage.functionBlockInfoNotification(info).packet.humanDescription
                 .hasPrefix("Function Block Info Notification FB0 active bidirectional G1-G4"))
     }

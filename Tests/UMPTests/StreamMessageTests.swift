@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func endpointInfoLayout() {
-        let info = EndpointInfo(staticFunctionBlocks: true, numberOfFunctionBlocks: 2,
+        let info = EndpointInfoNotification(staticFunctionBlocks: true, numberOfFunctionBlocks: 2,
                                 supportsMIDI2Protocol: true, supportsMIDI1Protocol: true,
                                 receivesJRTimestamps: true, transmitsJRTimestamps: false)
         let packet = UMPStreamMessage.endpointInfoNotification(info).packet
@@ -27,13 +27,13 @@ import Testing
         #expect(packet.message == .stream(.endpointInfoNotification(info)))
 
         let decoded = UMPStreamMessage(UMPPacket(0xF001_0101, 0x2000_0301, 0, 0))
-        #expect(decoded == .endpointInfoNotification(EndpointInfo(
+        #expect(decoded == .endpointInfoNotification(EndpointInfoNotification(
             staticFunctionBlocks: false, numberOfFunctionBlocks: 32, supportsMIDI2Protocol: true,
             supportsMIDI1Protocol: true, receivesJRTimestamps: false, transmitsJRTimestamps: true)))
     }
 
     @Test func deviceIdentityLayout() {
-        let identity = DeviceIdentity(manufacturerId: 0x00_21_09, family: 0x1234, familyModel: 0x0081,
+        let identity = DeviceIdentityNotification(manufacturerId: 0x00_21_09, family: 0x1234, familyModel: 0x0081,
                                       softwareRevision: 0x01_02_03_04)
         let packet = UMPStreamMessage.deviceIdentityNotification(identity).packet
         // Family 0x1234 → LSB 0x34, MSB 0x24; model 0x81 → LSB 0x01, MSB 0x01.
@@ -57,7 +57,7 @@ import Testing
         #expect(discovery.packet.words == [0xF010_FF03, 0, 0, 0])
         #expect(UMPStreamMessage(discovery.packet) == discovery)
 
-        let info = FunctionBlockInfo(functionBlock: 1, isActive: true, uiHint: .sender, midi1: .unrestricted,
+        let info = FunctionBlockInfoNotification(functionBlock: 1, isActive: true, uiHint: .sender, midi1: .unrestricted,
                                      direction: .bidirectional, firstGroup: 0, numberOfGroupsSpanned: 4,
                                      midiCIMessageVersion: 1, maxSysEx8Streams: 0)
         let packet = UMPStreamMessage.functionBlockInfoNotification(info).packet

@@ -32,7 +32,7 @@ public struct EndpointDiscovery: Hashable, Sendable {
 
 /// Endpoint Info Notification (status 0x001).
 /// Word 1: `s nnnnnnn 00000000000000 M2 M1 000000 RXJR TXJR`.
-public struct EndpointInfo: Hashable, Sendable {
+public struct EndpointInfoNotification: Hashable, Sendable {
     public var umpVersionMajor: UInt8
     public var umpVersionMinor: UInt8
     /// Function blocks never change while the endpoint exists.
@@ -63,7 +63,7 @@ public struct EndpointInfo: Hashable, Sendable {
 }
 
 /// Device Identity Notification (status 0x002): the identity of MIDI-CI / Identity Reply.
-public struct DeviceIdentity: Hashable, Sendable {
+public struct DeviceIdentityNotification: Hashable, Sendable {
     /// The three SysEx ID bytes (7 bits each), first byte in bits 16–22: a one-byte ID 0x41 is
     /// `0x41_00_00`, a three-byte ID 00 21 09 is `0x00_21_09`.
     public var manufacturerId: UInt32
@@ -160,7 +160,7 @@ public enum FunctionBlockMIDI1: UInt8, Hashable, Sendable, CaseIterable {
 /// Function Block Info Notification (status 0x011).
 /// Word 0: `1111 00 status a bbbbbbb rr uu mm dd`; word 1: first group, groups spanned,
 /// MIDI-CI message version, maximum number of SysEx8 streams.
-public struct FunctionBlockInfo: Hashable, Sendable {
+public struct FunctionBlockInfoNotification: Hashable, Sendable {
     public var functionBlock: UInt8
     public var isActive: Bool
     public var uiHint: FunctionBlockUIHint

@@ -5,9 +5,9 @@ public enum UMPStreamMessage: Hashable, Sendable {
     /// 0x000 — Endpoint Discovery.
     case endpointDiscovery(EndpointDiscovery)
     /// 0x001 — Endpoint Info Notification.
-    case endpointInfoNotification(EndpointInfo)
+    case endpointInfoNotification(EndpointInfoNotification)
     /// 0x002 — Device Identity Notification.
-    case deviceIdentityNotification(DeviceIdentity)
+    case deviceIdentityNotification(DeviceIdentityNotification)
     /// 0x003 — Endpoint Name Notification: up to 14 UTF-8 bytes of the name, zero padding removed.
     case endpointNameNotification(format: UMPFormat, text: UMPPacketBytes)
     /// 0x004 — Product Instance Id Notification: up to 14 bytes, zero padding removed.
@@ -19,7 +19,7 @@ public enum UMPStreamMessage: Hashable, Sendable {
     /// 0x010 — Function Block Discovery.
     case functionBlockDiscovery(FunctionBlockDiscovery)
     /// 0x011 — Function Block Info Notification.
-    case functionBlockInfoNotification(FunctionBlockInfo)
+    case functionBlockInfoNotification(FunctionBlockInfoNotification)
     /// 0x012 — Function Block Name Notification: up to 13 UTF-8 bytes, zero padding removed.
     case functionBlockNameNotification(format: UMPFormat, functionBlock: UInt8, text: UMPPacketBytes)
     /// 0x020 — Start of Clip.
@@ -93,14 +93,14 @@ public enum UMPStreamMessage: Hashable, Sendable {
                 umpVersionMajor: w0.byte(2), umpVersionMinor: w0.byte(3),
                 filter: EndpointDiscoveryFilter(rawValue: w1.byte(3))))
         case Status.endpointInfoNotification:
-            self = .endpointInfoNotification(EndpointInfo(
+            self = .endpointInfoNotification(EndpointInfoNotification(
                 umpVersionMajor: w0.byte(2), umpVersionMinor: w0.byte(3),
                 staticFunctionBlocks: w1.field(31, 1) != 0,
                 numberOfFunctionBlocks: UInt8(w1.field(24, 7)),
                 supportsMIDI2Protocol: w1.field(9, 1) != 0, supportsMIDI1Protocol: w1.field(8, 1) != 0,
                 receivesJRTimestamps: w1.field(1, 1) != 0, transmitsJRTimestamps: w1.field(0, 1) != 0))
         case Status.deviceIdentityNotification:
-            self = .deviceIdentityNotification(DeviceIdentity(
+            self = .deviceIdentityNotification(DeviceIdentityNotification(
                 manufacturerId: w1 & 0x7F_7F7F,
                 family: UInt16(w2.byte(1) & 0x7F) << 7 | UInt16(w2.byte(0) & 0x7F),
                 familyModel: UInt16(w2.byte(3) & 0x7F) << 7 | UInt16(w2.byte(2) & 0x7F),
@@ -119,7 +119,7 @@ public enum UMPStreamMessage: Hashable, Sendable {
             self = .functionBlockDiscovery(FunctionBlockDiscovery(
                 functionBlock: w0.byte(2), filter: FunctionBlockDiscoveryFilter(rawValue: w0.byte(3))))
         case Status.functionBlockInfoNotification:
-            self = .functionBlockInfoNotification(FunctionBlockInfo(
+            self = .functionBlockInfoNotification(FunctionBlockInfoNotification(
                 functionBlock: UInt8(w0.field(8, 7)), isActive: w0.field(15, 1) != 0,
                 uiHint: FunctionBlockUIHint(rawValue: UInt8(w0.field(4, 2))) ?? .unknown,
                 midi1: FunctionBlockMIDI1(rawValue: UInt8(w0.field(2, 2))) ?? .notMIDI1,
