@@ -1,0 +1,88 @@
+import UMP
+
+/// A validated view of one received UMP batch frame, read in place: no copy, no allocation.
+/// The initializer checks the whole frame — header, count, every message's extent, no trailing
+/// bytes — before any message is handed out, so a malformed batch delivers nothing.
+/// Valid only while the frame's bytes are.
+public struct UMPBatchReader: Sequence {
+    public let connection: ConnectionHandle
+    public let count: Int
+    public let flags: FrameFlags
+    @usableFromInline let messages: UnsafeRawBufferPointer
+
+    /// Validates a whole datagram (header included).
+    public init(frame: UnsafeRawBufferPointer) throws(FrameError) {
+        let header = try FrameHeader(validating: frame)
+        guard header.kind == .umpBatch else {
+            throw .unexpected(kind: header.kind.rawValue, state: "where a UMP batch was expected")
+        }
+        try self.init(header: header, frame: frame)
+    }
+
+    /// Validates the payload of a datagram whose header was already validated.
+    public init(header: FrameHeader, frame: UnsafeRawBufferPointer) throws(FrameError) {
+        var reader = ByteReader(frame, offset: WireFormat.headerSize)
+        let connection = try reader.u32("UMP batch connection handle")
+        let declaredCount = Int(try reader.u32("UMP batch message count"))
+        // Reject impossible counts before walking: each message needs at least 12 bytes.
+        guard declaredCount <= reader.remaining / UMPBatchLayout.minimumMessageSize else {
+            throw .invalidBatch(reason: "count \(declaredCount) cannot fit in \(reader.remaining) bytes")
+        }
+        let start = reader.offset
+        for index in 0..<declaredCount {
+            try reader.require(UMPBatchLayout.minimumMessageSize, "UMP batch message \(index)")
+            let word0 = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: reader.offset + 8, as: UInt32.self))
+            let size = 8 + 4 * UMPMessageType(word0: word0).wordCount
+            guard reader.remaining >= size else {
+                throw .invalidBatch(reason: "message \(index) needs \(size) bytes, \(reader.remaining) left")
+            }
+            _ = try reader.bytes(size, "UMP batch message \(index)")
+        }
+        try reader.expectEnd("UMP batch of \(declaredCount) messages")
+        self.connection = ConnectionHandle(connection)
+        self.count = declaredCount
+        self.flags = header.flags
+        self.messages = UnsafeRawBufferPointer(rebasing: frame[start...])
+    }
+
+    public var reportRequested: Bool { flags.contains(.reportRequested) }
+
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline let bytes: UnsafeRawBufferPointer
+        @usableFromInline var offset = 0
+
+        @usableFromInline init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        /// Bounds were checked by the reader's initializer; the guard below only keeps a
+        /// hand-built iterator from reading past the end.
+        @inlinable
+        public mutating func next() -> TimestampedUMP? {
+            guard bytes.count - offset >= UMPBatchLayout.minimumMessageSize else { return nil }
+            let timestamp = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let word0 = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
+            let wordCount = UMPMessageType(word0: word0).wordCount
+            guard bytes.count - offset >= 8 + 4 * wordCount else { return nil }
+            var packet = UMPPacket(word0)
+            for index in 1..<wordCount {   // wordCount is 1…4
+                packet[index] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8 + 4 * index, as: UInt32.self))
+            }
+            offset += 8 + 4 * wordCount
+            return TimestampedUMP(timestamp: timestamp, packet: packet)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(bytes: messages) }
+
+    public var underestimatedCount: Int { count }
+
+    /// Copies up to `destination.count` messages into caller-owned storage; returns how many.
+    public func decode(into destination: UnsafeMutableBufferPointer<TimestampedUMP>) -> Int {
+        var written = 0
+        var iterator = makeIterator()
+        while written < destination.count, let message = iterator.next() {
+            destination[written] = message
+            written += 1
+        }
+        return written
+    }
+}
