@@ -128,6 +128,23 @@ import Testing
         // The gadget's own f_midi card appeared too; it must not have been reported.
         #expect(watcher.attachedCards.count == 1 + before.count)
 
+        // The control device answers with the same names and counts procfs gave.
+        let control = try RawMidiControl(card: card.cardNumber)
+        let controlInputs = try control.substreams(device: 0, direction: .input)
+        let controlOutputs = try control.substreams(device: 0, direction: .output)
+        #expect(controlInputs.count == expected.inputs && controlOutputs.count == expected.outputs)
+        #expect(controlInputs == card.inputSubstreams && controlOutputs == card.outputSubstreams)
+        print("probe: control device names \(controlInputs.map(\.name)) / \(controlOutputs.map(\.name))")
+
+        // Without udevd the same card, read from sysfs alone, must describe the same device —
+        // in particular the computed path tag must equal udev's ID_PATH_TAG.
+        let sysfsOnly = SoundCardWatcher(udevControlPath: "/nonexistent/udev/control")
+        let scanned = sysfsOnly.start().compactMap { e -> USBMIDICardInfo? in
+            if case .arrived(let i) = e, i.devpath == card.devpath { return i }
+            return nil
+        }
+        #expect(scanned == [card], "sysfs-only scan gave \(scanned)")
+
         #expect(Self.run(expected.unplug) == 0, "unplug command failed: \(expected.unplug)")
         let gone = Self.wait(for: watcher, seconds: 60) { $0 == .removed(devpath: card.devpath) }
         #expect(gone.contains(.removed(devpath: card.devpath)),
