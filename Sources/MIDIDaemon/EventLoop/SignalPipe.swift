@@ -37,6 +37,12 @@ public final class SignalPipe {
         for signal in Self.handledSignals {
             guard sigaction(signal, &action, nil) == 0 else { throw .current("sigaction(\(signal))") }
         }
+        // A parent may have started us with these blocked (posix_spawn inherits the mask; some
+        // runtimes block signals in their threads): unblock them, or SIGTERM would never arrive.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in Self.handledSignals { sigaddset(&mask, signal) }
+        guard sigprocmask(SIG_UNBLOCK, &mask, nil) == 0 else { throw .current("sigprocmask") }
         var ignore = sigaction()
         ignore.__sigaction_handler.sa_handler = SIG_IGN
         _ = sigaction(SIGPIPE, &ignore, nil)
