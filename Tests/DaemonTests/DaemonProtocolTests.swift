@@ -14,6 +14,7 @@ struct DaemonProtocolTests {
     @Test func handshakeCreatePairAndSendType2AndType4BothWays() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
 
         let alice = try TestClient(path: sandbox.socketPath)
         guard case .welcome(let welcome)? = try alice.handshake(name: "alice") else {
@@ -62,6 +63,7 @@ struct DaemonProtocolTests {
     @Test func malformedFrameClosesOnlyThatConnection() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
 
         let good = try TestClient(path: sandbox.socketPath)
         try good.handshake(name: "good")
@@ -91,6 +93,7 @@ struct DaemonProtocolTests {
     @Test func garbageBeforeTheHandshakeIsRefusedAndVersionMismatchIsExplained() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
 
         let garbage = try TestClient(path: sandbox.socketPath)
         try garbage.sendRaw([0xDE, 0xAD, 0xBE, 0xEF])
@@ -109,6 +112,7 @@ struct DaemonProtocolTests {
     @Test func secondDaemonOnTheSameSocketRefusesWithAClearMessage() throws {
         let sandbox = try DaemonSandbox()
         let first = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(first) {} }
         let second = try DaemonProcess(sandbox, logName: "second.log", waitForSocket: false)
         let status = try #require(second.waitForExit())
         #expect(status != 0)
@@ -122,6 +126,7 @@ struct DaemonProtocolTests {
     @Test func sigtermStopsCleanlyAndRemovesTheSocket() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
         var info = stat()
         #expect(lstat(sandbox.socketPath, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o660)
@@ -137,6 +142,7 @@ struct DaemonProtocolTests {
         let stale = try SeqPacketSocket.listening(at: SocketPath(sandbox.socketPath))
         stale.close()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
         #expect(daemon.log.contains("replaced a stale socket file"))
         let client = try TestClient(path: sandbox.socketPath)
         guard case .welcome? = try client.handshake() else { Issue.record("no welcome"); return }
@@ -153,6 +159,7 @@ struct DaemonProtocolTests {
         """
         try sandbox.writeConfig(broken)
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
         #expect(daemon.log.contains("syntax error at line 3, column"), "log:\n\(daemon.log)")
 
         let client = try TestClient(path: sandbox.socketPath)
