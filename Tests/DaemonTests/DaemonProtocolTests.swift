@@ -183,3 +183,44 @@ enum MonotonicNow {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }
+
+@Suite("midisrv diagnostics over the socket", .serialized)
+struct DaemonDiagnosticsTests {
+    @Test func pingIsAnsweredOnTheSendingConnectionOnly() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        let ping = try client.open("diag_ping")
+        let other = try client.open("diag_ping")
+        let before = MonotonicNow.ns()
+        try client.sendUMP([TimestampedUMP(timestamp: 0, packet: UMPPacket(0xF3FE_0000, 0x1234_5678, 0x9ABC_DEF0, 0))],
+                           on: ping.connection)
+        let replies = try client.waitForMessages(1, on: ping.connection)
+        #expect(replies.first?.packet == UMPPacket(0xF3FD_0000, 0x1234_5678, 0x9ABC_DEF0, 0))
+        #expect((replies.first?.timestamp ?? 0) >= before)
+        _ = try client.request(.listLoopbackPairs)
+        #expect(client.received[other.connection] == nil)
+    }
+
+    @Test func statusShowsClientsWithCredentialsAndWhatTheDaemonRunsWithout() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake(name: "status-check")
+        guard case .status(let status) = try client.request(.serviceStatus) else { Issue.record("no status"); return }
+        #expect(status.pid == daemon.process.processIdentifier)
+        #expect(status.socketPath == sandbox.socketPath)
+        #expect(status.config.state == .missing)
+        #expect(status.endpointCount == 3)   // diagnostic loopback A, B and ping
+        let me = try #require(status.clients.first { $0.name == "status-check" })
+        #expect(me.credentials == PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid()))
+        if access("/dev/snd/seq", F_OK) != 0 {
+            #expect(!status.alsa.available)
+            #expect(status.alsa.detail.contains("/dev/snd/seq"))
+            #expect(daemon.log.contains("running without"))
+        }
+    }
+}
