@@ -224,3 +224,18 @@ struct DaemonDiagnosticsTests {
         }
     }
 }
+
+@Suite("midisrv handshake deadline")
+struct DaemonHandshakeDeadlineTests {
+    @Test func aClientThatNeverSaysHelloIsClosedAfterFiveSeconds() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let silent = try TestClient(path: sandbox.socketPath)
+        let start = Date()
+        #expect(try silent.receiveFrame(timeout: 10_000) == nil)
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited > 4 && waited < 9, "closed after \(waited) s")
+        #expect(daemon.log.contains("no hello within 5 s"))
+    }
+}

@@ -51,6 +51,9 @@ final class ClientSession {
     /// Messages meant for this client that its full queue could not take.
     var droppedMessages: UInt64 = 0
     var closeReason: String?
+    /// When the connection was accepted; a client must say hello within
+    /// `SessionServer.handshakeTimeout` of it.
+    let acceptedAt = MonotonicClock.now()
 
     // Pending UMP batch: one frame being filled for `batchWriter.connection`.
     private let batchStorage = FrameBuffer()

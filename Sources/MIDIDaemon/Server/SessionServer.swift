@@ -22,6 +22,9 @@ final class SessionServer {
     private var knownEndpoints: [String: EndpointInfo] = [:]
     private var observerToken: ObserverToken?
     private var hookToken: EventLoop.Token?
+    private var handshakeTimerToken: EventLoop.Token?
+    /// A connection that has not said hello after this long is closed (it holds a client slot).
+    static let handshakeTimeout: UInt64 = 5_000_000_000
 
     /// Set by the daemon: writes a pair into the config file (`--persist`).
     var persistPair: ((ConfiguredLoopbackPair) -> ControlError?)?
@@ -43,6 +46,9 @@ final class SessionServer {
         observerToken = service.addObserver { [unowned self] change in self.endpointChanged(change) }
         listenerToken = loop.registerDescriptor(listener.fileDescriptor) { [unowned self] _ in self.acceptClients() }
         hookToken = loop.addIterationHook { [unowned self] in self.endOfIteration() }
+        handshakeTimerToken = loop.addTimer(nextDeadline: { [unowned self] in self.nextHandshakeDeadline() }) { [unowned self] now in
+            self.closeSilentClients(now: now)
+        }
     }
 
     /// Closes every session and stops listening (the daemon removes the socket file).
@@ -53,6 +59,7 @@ final class SessionServer {
         }
         if let listenerToken { loop.unregister(listenerToken) }
         if let hookToken { loop.unregister(hookToken) }
+        if let handshakeTimerToken { loop.unregister(handshakeTimerToken) }
         if let observerToken { service.removeObserver(observerToken) }
         listener.close()
     }
@@ -88,6 +95,18 @@ final class SessionServer {
                 self.socketReady(session, events)
             }
             logger.debug("client \(session.id) connected: pid \(credentials.pid) uid \(credentials.uid) gid \(credentials.gid)")
+        }
+    }
+
+    private func nextHandshakeDeadline() -> UInt64? {
+        sessions.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
+    }
+
+    private func closeSilentClients(now: UInt64) {
+        for session in sessions.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
+            logger.warning("closing client \(session.id) (pid \(session.credentials.pid)): no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
+            session.markClosing("no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
+            close(session)
         }
     }
 
