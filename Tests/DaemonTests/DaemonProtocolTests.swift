@@ -239,3 +239,29 @@ struct DaemonHandshakeDeadlineTests {
         #expect(daemon.log.contains("no hello within 5 s"))
     }
 }
+
+@Suite("midisrv logging")
+struct DaemonLoggingTests {
+    @Test func underTheJournalEveryLineCarriesItsSyslogPriority() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox, journal: true)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let lines = daemon.log.split(separator: "\n")
+        #expect(lines.count >= 3)
+        #expect(lines.allSatisfy { $0.hasPrefix("<") && $0.dropFirst().first?.isNumber == true && $0.dropFirst(2).first == ">" })
+        #expect(lines.contains { $0.hasPrefix("<5>midisrv ready on ") })
+        #expect(lines.contains { $0.hasPrefix("<6>midisrv ") && $0.contains("starting") })
+    }
+
+    @Test func onAFileLinesArePlainWithATimeAndLevel() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let ready = daemon.log.split(separator: "\n").first { $0.contains("midisrv ready on") }
+        let line = try #require(ready)
+        #expect(!line.hasPrefix("<"))
+        #expect(line.contains(" notice midisrv ready on "))
+    }
+}

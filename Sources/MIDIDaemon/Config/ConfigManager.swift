@@ -82,7 +82,9 @@ final class ConfigManager {
         applied = result.pairs.filter { service.loopbackPair($0.associationId)?.origin == .configured }
         let finalState: ConfigStatus.State = (state == .loaded && !reconciliation.failures.isEmpty) ? .invalidEntries : state
         status = ConfigStatus(state: finalState, message: nil, issues: issues, loopbackPairCount: applied.count)
-        logger.info("configuration \(path): \(applied.count) loopback pairs (added \(reconciliation.added.count), removed \(reconciliation.removed.count))")
+        if state != .missing || !reconciliation.added.isEmpty || !reconciliation.removed.isEmpty {
+            logger.info("configuration \(path): \(applied.count) loopback pairs (added \(reconciliation.added.count), removed \(reconciliation.removed.count))")
+        }
     }
 
     /// Writes `pair` into the file (`--persist`). On success it becomes a config pair.
