@@ -36,7 +36,7 @@ struct LoopbackCreationTests {
     func groupCount() throws {
         let (service, _) = makeService()
         let ids = try service.createLoopbackPair(
-            try pair("7af38a08-0f4b-43ad-b218-1757496f0034", "G A", "g", "G B", "g", groupCount: 4), origin: .transient)
+            try makePair("7af38a08-0f4b-43ad-b218-1757496f0034", "G A", "g", "G B", "g", groupCount: 4), origin: .transient)
         #expect(service.endpoint(ids.a)?.groupCount == 4)
         #expect(service.endpoint(ids.b)?.groupTerminalBlocks.first?.groupCount == 4)
         #expect(service.loopbackPairs.first?.groupCount == 4)
@@ -62,14 +62,14 @@ struct LoopbackCreationTests {
     @Test("a unique id already used on an A side is refused for a new A side")
     func duplicateUniqueIdASide() throws {
         // Same id as pair 1's A, different case: compared case-insensitively.
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", "New A", "5150-1984", "New B", "fresh"),
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", "New A", "5150-1984", "New B", "fresh"),
                           .duplicateUniqueIdentifier(try uid("5150-1984"), side: .a,
                                                      existingPair: try seedPair2().associationId))
     }
 
     @Test("a unique id already used on a B side is refused for a new B side, case-insensitively")
     func duplicateUniqueIdBSide() throws {
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", "New A", "fresh", "New B", "ou812"),
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", "New A", "fresh", "New B", "ou812"),
                           .duplicateUniqueIdentifier(try uid("ou812"), side: .b,
                                                      existingPair: try seedPair2().associationId))
     }
@@ -79,11 +79,11 @@ struct LoopbackCreationTests {
         let (service, _) = makeService()
         try service.createLoopbackPair(try seedPair2(), origin: .configured)      // B side uses OU812
         let ids = try service.createLoopbackPair(
-            try pair("11111111-1111-4111-8111-111111111111", "New A", "OU812", "New B", "fresh"), origin: .transient)
+            try makePair("11111111-1111-4111-8111-111111111111", "New A", "OU812", "New B", "fresh"), origin: .transient)
         #expect(ids.a.instance == "loop_a_ou812")
         #expect(ids.b.instance == "loop_b_fresh")
         let same = try service.createLoopbackPair(
-            try pair("22222222-2222-4222-8222-222222222222", "Same A", "Same-Id", "Same B", "same-id"), origin: .transient)
+            try makePair("22222222-2222-4222-8222-222222222222", "Same A", "Same-Id", "Same B", "same-id"), origin: .transient)
         #expect(same.a.instance == "loop_a_same-id")
         #expect(same.b.instance == "loop_b_same-id")
         #expect(service.loopbackPairs.count == 3)
@@ -115,33 +115,33 @@ struct LoopbackCreationTests {
         ("", "B", LoopbackSide.a), ("   ", "B", .a), ("A", "", .b), ("A", " \t", .b),
     ])
     func blankNames(nameA: String, nameB: String, side: LoopbackSide) throws {
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", nameA, "x1", nameB, "x2"),
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", nameA, "x1", nameB, "x2"),
                           .blankName(side: side))
     }
 
     @Test("names already used by a loopback endpoint are refused, case-insensitively")
     func duplicateNames() throws {
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", "perm loopback 1a", "x1", "Other", "x2"),
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", "perm loopback 1a", "x1", "Other", "x2"),
                           .duplicateEndpointName("perm loopback 1a", side: .a, existing: try seedPair1().endpointId(.a)))
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", "Other", "x1", "PERM LOOPBACK 2A", "x2"),
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", "Other", "x1", "PERM LOOPBACK 2A", "x2"),
                           .duplicateEndpointName("PERM LOOPBACK 2A", side: .b, existing: try seedPair2().endpointId(.a)))
     }
 
     @Test("A and B of one pair may not share a name")
     func sameNameWithinPair() throws {
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", "Twin", "x1", "twin", "x2"),
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", "Twin", "x1", "twin", "x2"),
                           .sameNameOnBothSides("twin"))
     }
 
     @Test("an association id already in use is refused")
     func duplicateAssociation() throws {
-        try expectRefused(try pair("{0c1b3439-593f-4b7a-8950-4698d97b0897}", "Other A", "x1", "Other B", "x2"),
+        try expectRefused(try makePair("{0c1b3439-593f-4b7a-8950-4698d97b0897}", "Other A", "x1", "Other B", "x2"),
                           .duplicateAssociationId(try seedPair1().associationId))
     }
 
     @Test("group counts outside 1…16 are refused", arguments: [0, 17, -1])
     func groupCountRange(count: Int) throws {
-        try expectRefused(try pair("11111111-1111-4111-8111-111111111111", "Other A", "x1", "Other B", "x2",
+        try expectRefused(try makePair("11111111-1111-4111-8111-111111111111", "Other A", "x1", "Other B", "x2",
                                    groupCount: count),
                           .groupCountOutOfRange(count))
     }

@@ -215,14 +215,14 @@ struct LoopbackRoutingTests {
     @Test("reconciling configured pairs adds, removes and reports, leaving transient pairs alone")
     func reconcile() throws {
         let (service, _) = makeService()
-        let transient = try pair("11111111-1111-4111-8111-111111111111", "T A", "t", "T B", "t")
+        let transient = try makePair("11111111-1111-4111-8111-111111111111", "T A", "t", "T B", "t")
         try service.createLoopbackPair(transient, origin: .transient)
         var first = service.reconcileConfiguredPairs([try seedPair1(), try seedPair2()])
         #expect(first.added.count == 2 && first.removed.isEmpty && first.failures.isEmpty)
 
         var renamed = try seedPair2()
         renamed.endpointA.name = "Renamed 2A"
-        let clash = try pair("22222222-2222-4222-8222-222222222222", "T A", "c", "C B", "c")
+        let clash = try makePair("22222222-2222-4222-8222-222222222222", "T A", "c", "C B", "c")
         first = service.reconcileConfiguredPairs([renamed, clash])
         #expect(first.removed == [try seedPair1().associationId, try seedPair2().associationId])
         #expect(first.added == [renamed.associationId])

@@ -39,7 +39,7 @@ func makeService(store: (any StateStore)? = nil, limits: SchedulerLimits = Sched
 func uid(_ text: String) throws -> UniqueIdentifier { try UniqueIdentifier(validating: text) }
 func guid(_ text: String) throws -> AssociationId { try AssociationId(parsing: text) }
 
-func pair(_ association: String, _ nameA: String, _ idA: String, _ nameB: String, _ idB: String,
+func makePair(_ association: String, _ nameA: String, _ idA: String, _ nameB: String, _ idB: String,
           groupCount: Int = 16) throws -> LoopbackPairDefinition {
     LoopbackPairDefinition(
         associationId: try guid(association),
@@ -50,10 +50,10 @@ func pair(_ association: String, _ nameA: String, _ idA: String, _ nameB: String
 
 /// The two pairs of seed 000.
 func seedPair1() throws -> LoopbackPairDefinition {
-    try pair("{0C1B3439-593F-4B7A-8950-4698D97B0897}", "Perm Loopback 1A", "3263827", "Perm Loopback 1B", "3263827")
+    try makePair("{0C1B3439-593F-4B7A-8950-4698D97B0897}", "Perm Loopback 1A", "3263827", "Perm Loopback 1B", "3263827")
 }
 func seedPair2() throws -> LoopbackPairDefinition {
-    try pair("{B21B4973-3F85-48A0-8BA3-B35F44683D36}", "Perm Loopback 2A", "5150-1984", "Perm Loopback 2B", "OU812")
+    try makePair("{B21B4973-3F85-48A0-8BA3-B35F44683D36}", "Perm Loopback 2A", "5150-1984", "Perm Loopback 2B", "OU812")
 }
 
 /// What a listing looks like, for "nothing changed" checks.

@@ -1,3 +1,5 @@
+import UMP
+
 /// Everything an endpoint has declared about itself in-protocol through UMP stream messages
 /// (DESIGN.md §7), kept per EndpointDeviceId and persisted. Every part is optional: an endpoint
 /// that never declared anything has an empty state.
@@ -129,7 +131,7 @@ public struct DeclaredStreamConfiguration: Sendable, Equatable {
 
 /// A function block as declared by Function Block Info and Name Notifications
 /// (M2-104-UM §7.1.8–9, `MidiFunctionBlock`). A name that arrives before the info leaves
-/// the info fields at their defaults until the info arrives.
+/// the info fields at their defaults until the info arrives. The enums are the UMP module's.
 public struct DeclaredFunctionBlock: Sendable, Equatable {
     /// Block number, 0…31.
     public var number: UInt8
@@ -138,7 +140,8 @@ public struct DeclaredFunctionBlock: Sendable, Equatable {
     public var isActive: Bool
     public var direction: FunctionBlockDirection
     public var uiHint: FunctionBlockUIHint
-    public var midi10: FunctionBlockMidi10
+    /// Whether the block represents a MIDI 1.0 port (Windows `RepresentsMidi10Connection`).
+    public var midi10: FunctionBlockMIDI1
     /// First group index (0…15).
     public var firstGroup: UInt8
     /// Number of groups spanned.
@@ -148,7 +151,7 @@ public struct DeclaredFunctionBlock: Sendable, Equatable {
 
     public init(number: UInt8, name: String = "", isActive: Bool = false,
                 direction: FunctionBlockDirection = .bidirectional, uiHint: FunctionBlockUIHint = .unknown,
-                midi10: FunctionBlockMidi10 = .notMidi10, firstGroup: UInt8 = 0, groupCount: UInt8 = 1,
+                midi10: FunctionBlockMIDI1 = .notMIDI1, firstGroup: UInt8 = 0, groupCount: UInt8 = 1,
                 midiCIMessageVersionFormat: UInt8 = 0, maxSysEx8Streams: UInt8 = 0) {
         self.number = number
         self.name = name
@@ -161,28 +164,4 @@ public struct DeclaredFunctionBlock: Sendable, Equatable {
         self.midiCIMessageVersionFormat = midiCIMessageVersionFormat
         self.maxSysEx8Streams = maxSysEx8Streams
     }
-}
-
-/// Function block direction bits (M2-104-UM Table 25).
-public enum FunctionBlockDirection: UInt8, Sendable, Equatable, CaseIterable {
-    case reserved = 0
-    case input = 1
-    case output = 2
-    case bidirectional = 3
-}
-
-/// Function block UI hint bits.
-public enum FunctionBlockUIHint: UInt8, Sendable, Equatable, CaseIterable {
-    case unknown = 0
-    case receiver = 1
-    case sender = 2
-    case senderReceiver = 3
-}
-
-/// Function block "MIDI 1.0" bits.
-public enum FunctionBlockMidi10: UInt8, Sendable, Equatable, CaseIterable {
-    case notMidi10 = 0
-    case yesBandwidthUnrestricted = 1
-    case yesBandwidthRestricted = 2
-    case reserved = 3
 }

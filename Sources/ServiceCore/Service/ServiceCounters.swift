@@ -21,6 +21,9 @@ public struct ServiceCounters: Sendable, Equatable {
     public var invalidMessages: UInt64 = 0
     /// Ping requests answered by the diagnostic ping endpoint.
     public var pingRequestsAnswered: UInt64 = 0
+    /// Name / product-id notification packets out of sequence (Continue without Start, an
+    /// interrupted text, a text over the spec's length); assembly carries on.
+    public var malformedStreamText: UInt64 = 0
     /// Messages that arrived from devices.
     public var deviceMessagesReceived: UInt64 = 0
 

@@ -1,3 +1,5 @@
+import UMP
+
 /// What the service stores for one endpoint.
 struct PersistedEndpointState: Equatable {
     var customization = EndpointCustomization()
@@ -158,7 +160,7 @@ enum StateDocument {
                 b.isActive = block["isActive"]?.boolValue ?? false
                 b.direction = block["direction"]?.integer().flatMap(FunctionBlockDirection.init(rawValue:)) ?? .bidirectional
                 b.uiHint = block["uiHint"]?.integer().flatMap(FunctionBlockUIHint.init(rawValue:)) ?? .unknown
-                b.midi10 = block["midi10"]?.integer().flatMap(FunctionBlockMidi10.init(rawValue:)) ?? .notMidi10
+                b.midi10 = block["midi10"]?.integer().flatMap(FunctionBlockMIDI1.init(rawValue:)) ?? .notMIDI1
                 b.firstGroup = block["firstGroup"]?.integer() ?? 0
                 b.groupCount = block["groupCount"]?.integer() ?? 1
                 b.midiCIMessageVersionFormat = block["midiCIMessageVersionFormat"]?.integer() ?? 0
