@@ -237,3 +237,49 @@ struct DaemonBehaviourTests {
         #expect(reportsOnSender)
     }
 }
+
+@Suite("midisrv: metadata captured from the stream", .serialized)
+struct DaemonMetadataTests {
+    @Test func anEndpointNameNotificationSentOnARenamesAForEveryoneAndSurvivesARestart() throws {
+        let sandbox = try DaemonSandbox()
+        var daemon: DaemonProcess? = try DaemonProcess(sandbox)
+        var client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        let create = CreateLoopbackPairRequest(endpointA: LoopbackEndpointDefinition(name: "Meta A", uniqueIdentifier: "meta"),
+                                               endpointB: LoopbackEndpointDefinition(name: "Meta B", uniqueIdentifier: "meta"),
+                                               persist: true)
+        guard case .loopbackPair(let pair) = try client.request(.createLoopbackPair(create)) else { Issue.record("no pair"); return }
+        guard case .subscribed(let watch) = try client.request(.subscribeEndpointEvents(SubscribeRequest())) else {
+            Issue.record("no subscription"); return
+        }
+        let onA = try client.open(pair.endpointA.id)
+        let name = "Synth Engine Left Hand (multi-packet name)"
+        let packets = UMPStreamText.endpointNamePackets(name)
+        #expect(packets.count > 1)
+        try client.sendUMP(packets.map { TimestampedUMP(timestamp: 0, packet: $0) }, on: onA.connection)
+
+        guard case .endpoint(let renamed) = try client.request(.endpointProperties(EndpointReference(endpoint: pair.endpointA.id))) else {
+            Issue.record("no properties"); return
+        }
+        #expect(renamed.name == name)
+        #expect(renamed.declared?.name == name)
+        #expect(renamed.transportSupplied.name == "Meta A")
+        let updates = client.events.compactMap { event -> EndpointUpdated? in
+            guard event.0 == watch.subscription, case .endpointUpdated(let update) = event.1 else { return nil }
+            return update
+        }
+        #expect(updates.contains { $0.endpoint.id == pair.endpointA.id && $0.changed.contains("name") && $0.endpoint.name == name })
+
+        daemon?.signal(SIGTERM)
+        #expect(daemon?.waitForExit() == 0)
+        daemon = nil
+        daemon = try DaemonProcess(sandbox, logName: "second.log")
+        client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        guard case .endpoint(let restored) = try client.request(.endpointProperties(EndpointReference(endpoint: pair.endpointA.id))) else {
+            Issue.record("no properties after restart"); return
+        }
+        #expect(restored.name == name)
+        withExtendedLifetime(daemon) {}
+    }
+}
