@@ -52,7 +52,9 @@ struct MessageScheduler {
     var count: Int { heap.count }
     var isFull: Bool { heap.count >= capacity }
     /// The earliest waiting message.
-    var first: ScheduledMessage? { heap.first }
+    /// (Index 0 rather than `heap.first`, and no `swapAt` below: the generic Collection
+    /// versions box elements on the heap in unoptimised builds.)
+    var first: ScheduledMessage? { heap.isEmpty ? nil : heap[0] }
 
     /// Queues a message; `false` when the queue is full.
     mutating func insert(_ message: TimestampedUMP, endpoint: SlotHandle) -> Bool {
@@ -66,9 +68,11 @@ struct MessageScheduler {
     /// Removes and returns the earliest message.
     mutating func popFirst() -> ScheduledMessage? {
         guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let first = heap.removeLast()   // keeps capacity
-        if !heap.isEmpty { siftDown(0) }
+        let last = heap.removeLast()    // keeps capacity
+        guard !heap.isEmpty else { return last }
+        let first = heap[0]
+        heap[0] = last
+        siftDown(0)
         return first
     }
 

@@ -145,8 +145,13 @@ extension MidiService {
     func deliver(_ message: TimestampedUMP, to node: EndpointNode) -> Int {
         var overflows = 0
         var delivered = 0
-        for connection in node.connections {
-            if connection.receiver.receive(message) { delivered += 1 } else { overflows += 1 }
+        // Indexing rather than `for in`: even unoptimised builds then call the array's own
+        // subscript instead of the generic iterator, which boxes each element on the heap.
+        let connections = node.connections
+        var index = 0
+        while index < connections.count {
+            if connections[index].receiver.receive(message) { delivered += 1 } else { overflows += 1 }
+            index += 1
         }
         counters.receiverDeliveries &+= UInt64(delivered)
         counters.receiverOverflows &+= UInt64(overflows)
