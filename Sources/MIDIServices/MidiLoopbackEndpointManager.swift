@@ -194,6 +194,18 @@ public enum MidiLoopbackEndpointManager {
         return pairs.map(MidiLoopbackEndpointPair.init)
     }
 
+    /// Checks `config` the way creation does before contacting the service (names present and
+    /// distinct, unique ids valid after stripping, association id not empty, group count in
+    /// range): nil when it would be sent, else the problem.
+    public static func validate(_ config: MidiLoopbackEndpointCreationConfig) -> MidiServiceError? {
+        do {
+            _ = try LoopbackValidation.request(for: config, persist: false)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     // MARK: Association ids and unique ids
 
     /// `{0C1B3439-593F-4B7A-8950-4698D97B0897}` — the way the configuration file writes it.
