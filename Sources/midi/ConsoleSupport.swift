@@ -109,4 +109,15 @@ enum InterruptHandling {
         signal(SIGINT) { _ in _exit(0) }
         signal(SIGTERM) { _ in _exit(0) }
     }
+
+    /// A parent may start us with signals blocked (Foundation's `Process` does); Ctrl-C and
+    /// SIGTERM must work. Called first thing, before any thread exists, so every thread
+    /// inherits the mask.
+    static func unblockTerminationSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
 }
