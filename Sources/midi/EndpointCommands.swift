@@ -13,7 +13,8 @@ struct EndpointCommand: ParsableCommand {
         discussion: """
         <id> is the full EndpointDeviceId, a short form (loop_a_default, diag_loopback_a) or a \
         unique endpoint name. The Windows console's order works too: \
-        'midi endpoint <id> monitor' is 'midi endpoint monitor <id>'.
+        'midi endpoint <id> monitor' is 'midi endpoint monitor <id>', and \
+        'midi endpoint <id>' alone shows its properties.
 
         Examples:
           midi endpoint list
