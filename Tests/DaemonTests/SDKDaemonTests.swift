@@ -165,6 +165,47 @@ struct SDKDaemonTests {
         #expect(aSide[0].0.receivedMessageCount == 5)
     }
 
+    @Test func bulkTrafficArrivesInOrderOrIsAccountedFor() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let a = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let received = Atomic<Int>(0)
+        let outOfOrder = Atomic<Int>(0)
+        let last = Atomic<UInt32>(0)
+        b.messageReceived = { message in
+            let value = message.packet.word1
+            if value != last.load(ordering: .relaxed) &+ 1 { outOfOrder.add(1, ordering: .relaxed) }
+            last.store(value, ordering: .relaxed)
+            received.add(1, ordering: .relaxed)
+        }
+        try a.open()
+        try b.open()
+        // 20 000 two-word messages carrying a sequence number: half one per call, half in batches.
+        var sequence: UInt32 = 0
+        for _ in 0..<10_000 {
+            sequence += 1
+            #expect(a.sendSingleMessageWords(timestamp: 0, 0x4090_3C00, sequence) == .succeeded)
+        }
+        for _ in 0..<100 {
+            let batch = (0..<100).map { offset in
+                TimestampedUMP(timestamp: 0, packet: UMPPacket(0x4090_3C00, sequence + UInt32(offset) + 1))
+            }
+            sequence += 100
+            #expect(a.sendMultipleMessages(batch) == .succeeded)
+        }
+        let sent = Int(sequence)
+        // Whatever a full receiver queue dropped is reported back to the sender.
+        #expect(pollUntil { received.load(ordering: .relaxed) + Int(a.deliveryLosses.receiverOverflow) == sent },
+                "received \(received.load(ordering: .relaxed)), reported lost \(a.deliveryLosses.receiverOverflow) of \(sent)")
+        if a.deliveryLosses.receiverOverflow == 0 {
+            #expect(outOfOrder.load(ordering: .relaxed) == 0)
+            #expect(last.load(ordering: .relaxed) == sequence)
+        }
+        #expect(b.receivedMessageCount == UInt64(received.load(ordering: .relaxed)))
+    }
+
     @Test func asyncSequenceDeliversInOrderAndEndsWithTheConnection() async throws {
         let daemon = try SDKDaemon(config: defaultPairConfig)
         let session = try daemon.session()
