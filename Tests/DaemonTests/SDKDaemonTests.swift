@@ -409,6 +409,17 @@ struct SDKDaemonTests {
             connection.endpointDeviceDisconnected = { disconnected.append($0.connectedEndpointDeviceId) }
             connection.endpointDeviceReconnected = { reconnected.append($0.connectedEndpointDeviceId) }
         }
+        // A transient pair does not come back after the restart.
+        let temporary = MidiLoopbackEndpointManager.createTransientLoopbackEndpoints(
+            MidiLoopbackEndpointCreationConfig(endpointDefinitionA: .init(name: "Temp A", uniqueId: "temp"),
+                                               endpointDefinitionB: .init(name: "Temp B", uniqueId: "temp")),
+            session: session)
+        #expect(temporary.success)
+        let t = try session.createEndpointConnection(endpointDeviceId: temporary.endpointDeviceIdA)
+        let temporaryEvents = Collected<String>()
+        t.endpointDeviceDisconnected = { _ in temporaryEvents.append("disconnected") }
+        t.endpointDeviceReconnected = { _ in temporaryEvents.append("reconnected") }
+
         let watcherEvents = Collected<String>()
         let watcher = try MidiEndpointDeviceWatcher.create(session: session)
         watcher.added = { _, args in watcherEvents.append("added \(args.addedDevice.endpointDeviceId)") }
@@ -417,9 +428,12 @@ struct SDKDaemonTests {
         try watcher.start()
         try a.open()
         try b.open()
+        try t.open()
         #expect(a.sendSingleMessageWords(timestamp: 0, 0x2090_3C40) == .succeeded)
         #expect(atB.wait(for: 1).count == 1)
-        #expect(watcherEvents.wait(for: 3).count == 3)
+        let initial = ["added \(temporary.endpointDeviceIdA)", "added \(temporary.endpointDeviceIdB)",
+                       "added \(defaultA)", "added \(defaultB)", "enumerationCompleted"]
+        #expect(Set(watcherEvents.wait(for: 5)) == Set(initial))
 
         try daemon.stop()
         #expect(Set(disconnected.wait(for: 2)) == [defaultA, defaultB])
@@ -436,14 +450,21 @@ struct SDKDaemonTests {
             _ = a.sendSingleMessageWords(timestamp: 0, 0x2090_3C42)
             return atB.all.contains { $0.packet.word0 == 0x2090_3C42 }
         })
-        // The watcher re-subscribed quietly: the same endpoints, no second enumeration.
-        #expect(watcherEvents.all == ["added \(defaultA)", "added \(defaultB)", "enumerationCompleted"])
+        // The watcher re-subscribed and reconciled: the transient pair is reported removed; the
+        // endpoints that are still there cause no event, and there is no second enumeration.
+        #expect(Set(watcherEvents.wait(for: 7).dropFirst(5)) == ["removed \(temporary.endpointDeviceIdA)",
+                                                                  "removed \(temporary.endpointDeviceIdB)"])
+        #expect(watcherEvents.count == 7)
+        #expect(Set(watcher.enumeratedEndpointDevices.keys) == [defaultA, defaultB])
+        // Its connection waits for the endpoint instead of reconnecting.
+        #expect(pollUntil { t.state == .endpointGone })
+        #expect(temporaryEvents.all == ["disconnected"])
         let created = MidiLoopbackEndpointManager.createTransientLoopbackEndpoints(
             MidiLoopbackEndpointCreationConfig(endpointDefinitionA: .init(name: "After A", uniqueId: "after"),
                                                endpointDefinitionB: .init(name: "After B", uniqueId: "after")),
             session: session)
         #expect(created.success)
-        #expect(watcherEvents.wait(for: 5).suffix(2) == ["added \(created.endpointDeviceIdA)", "added \(created.endpointDeviceIdB)"])
+        #expect(watcherEvents.wait(for: 9).suffix(2) == ["added \(created.endpointDeviceIdA)", "added \(created.endpointDeviceIdB)"])
     }
 
     @Test func connectionFollowsItsEndpointAwayAndBack() throws {
