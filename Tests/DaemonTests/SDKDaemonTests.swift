@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import MIDIServices
@@ -204,6 +205,56 @@ struct SDKDaemonTests {
             #expect(last.load(ordering: .relaxed) == sequence)
         }
         #expect(b.receivedMessageCount == UInt64(received.load(ordering: .relaxed)))
+    }
+
+    @Test func concurrentSendersShareConnectionsSafely() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let shared = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let own = try (0..<3).map { _ in try session.createEndpointConnection(endpointDeviceId: defaultA) }
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let perSender = Mutex<[UInt32: Int]>([:])
+        b.messageReceived = { message in perSender.withLock { $0[message.packet.word1 >> 16, default: 0] += 1 } }
+        for connection in own + [shared, b] { try connection.open() }
+        let failures = Atomic<Int>(0)
+        // Six threads: three on their own connection, three on one shared connection.
+        DispatchQueue.concurrentPerform(iterations: 6) { thread in
+            let connection = thread < 3 ? own[thread] : shared
+            for index in 0..<1_000 {
+                let result = connection.sendSingleMessageWords(timestamp: 0, 0x4090_3C00, UInt32(thread) << 16 | UInt32(index))
+                if !result.isSuccess { failures.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        let lost = (own + [shared]).reduce(UInt64(0)) { $0 + $1.deliveryLosses.receiverOverflow }
+        #expect(pollUntil { perSender.withLock { $0.values.reduce(0, +) } + Int(lost) == 6_000 })
+        if lost == 0 { #expect(perSender.withLock { $0 } == [0: 1_000, 1: 1_000, 2: 1_000, 3: 1_000, 4: 1_000, 5: 1_000]) }
+    }
+
+    @Test func blockingCallsFromACallbackAreRefusedNotDeadlocked() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let a = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let outcomes = Collected<String>()
+        b.messageReceived = { _ in
+            do {
+                _ = try MidiEndpointDeviceInformation.findAll(session: session)
+                outcomes.append("answered")
+            } catch {
+                outcomes.append("\(error)")
+            }
+            // Sending from a callback is fine.
+            outcomes.append(b.sendSingleMessageWords(timestamp: 0, 0x2080_3C00).isSuccess ? "sent" : "not sent")
+        }
+        try a.open()
+        try b.open()
+        #expect(a.sendSingleMessageWords(timestamp: 0, 0x2090_3C40) == .succeeded)
+        let result = outcomes.wait(for: 2)
+        #expect(result.first?.contains("cannot be called from a session callback") == true, "\(result)")
+        #expect(result.last == "sent")
     }
 
     @Test func asyncSequenceDeliversInOrderAndEndsWithTheConnection() async throws {
