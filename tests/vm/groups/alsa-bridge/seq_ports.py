@@ -11,6 +11,9 @@ channels, and no other ports. Prints the client number and the ports it found.
     seq_ports.py --number NAME      print the client number of NAME (exit 1 if absent)
     seq_ports.py --absent NAME      exit 0 if no client is named NAME
     seq_ports.py --user-clients     print how many user clients exist
+    seq_ports.py --input-pool NAME  print the input pool size of client NAME
+(These four read /proc/asound/seq/clients, so they work even when all 64 user client slots
+are taken and no program can open the sequencer.)
     seq_ports.py --readers NAME PORT   print how many subscribers read from NAME:PORT
                                    (the "Connecting To" entries of `aconnect -l`)
 """
@@ -86,6 +89,29 @@ def find(clients, name):
     return found
 
 
+def proc_clients():
+    """{client number: {"name", "type", "input_pool"}} from /proc/asound/seq/clients."""
+    clients, current, section = {}, None, None
+    with open("/proc/asound/seq/clients") as f:
+        for line in f:
+            m = re.match(r'^Client +(\d+) : "(.*)" \[(\w+)', line)
+            if m:
+                current = int(m.group(1))
+                clients[current] = {"name": m.group(2), "type": m.group(3), "input_pool": None}
+                section = None
+                continue
+            if current is None:
+                continue
+            if re.match(r"^ +Input pool", line):
+                section = "input"
+            elif re.match(r"^ +Output pool", line):
+                section = "output"
+            m = re.match(r"^ +Pool size +: +(\d+)", line)
+            if m and section == "input":
+                clients[current]["input_pool"] = int(m.group(1))
+    return clients
+
+
 def aconnect_readers(client, port):
     """Subscribers of client:port as `aconnect -l` shows them."""
     listing = subprocess.run(["aconnect", "-l"], capture_output=True, text=True, check=True).stdout
@@ -108,23 +134,23 @@ def main(argv):
     if len(argv) == 4 and argv[1] == "--readers":
         print(aconnect_readers(argv[2], int(argv[3])))
         return 0
-    clients = snapshot()
-    if len(argv) == 3 and argv[1] == "--number":
-        found = find(clients, argv[2])
+    if len(argv) in (2, 3) and argv[1] in ("--number", "--absent", "--user-clients", "--input-pool"):
+        proc = proc_clients()
+        if argv[1] == "--user-clients":
+            print(sum(1 for c in proc.values() if c["type"] == "User"))
+            return 0
+        found = [n for n, c in proc.items() if c["name"] == argv[2]]
+        if argv[1] == "--absent":
+            if found:
+                print(f"client(s) {found} still named '{argv[2]}'")
+                return 1
+            return 0
         if not found:
             print(f"no client named '{argv[2]}'")
             return 1
-        print(found[0])
+        print(found[0] if argv[1] == "--number" else proc[found[0]]["input_pool"])
         return 0
-    if len(argv) == 3 and argv[1] == "--absent":
-        found = find(clients, argv[2])
-        if found:
-            print(f"client(s) {found} still named '{argv[2]}'")
-            return 1
-        return 0
-    if len(argv) == 2 and argv[1] == "--user-clients":
-        print(sum(1 for _, ctype, _ in clients.values() if ctype == USER_CLIENT))
-        return 0
+    clients = snapshot()
     if len(argv) < 3:
         print(__doc__)
         return 2
