@@ -51,9 +51,9 @@ public final class ALSABridge: DaemonExtension {
     // MARK: DaemonExtension
 
     public func start(_ context: DaemonContext) -> FeatureStatus {
-        if case let .unavailable(reason) = SequencerAvailability.check(devicePath: context.options.sequencerDevicePath) {
+        if let reason = Self.sequencerUnavailable(devicePath: context.options.sequencerDevicePath) {
             // The daemon puts this in its one "running without …" line and in the status.
-            return FeatureStatus(available: false, detail: "no ALSA sequencer: \(reason)")
+            return FeatureStatus(available: false, detail: reason)
         }
         self.context = context
         observer = context.service.addObserver { [unowned self] event in self.endpointChanged(event) }
@@ -85,6 +85,25 @@ public final class ALSABridge: DaemonExtension {
     /// The client made for an endpoint, if any (tests, status).
     var clientCount: Int { clientList.count }
 
+    /// Why the bridge cannot run here, or nil. Only a missing or forbidden device stops it: a
+    /// full client table (`ENOMEM`, 64 user clients already) is a per-endpoint matter — the
+    /// endpoints wait for a slot and get a client when one frees.
+    static func sequencerUnavailable(devicePath: String) -> String? {
+        if access(devicePath, F_OK) != 0 {
+            return "no ALSA sequencer (\(devicePath) missing; is the snd-seq kernel module loaded?)"
+        }
+        // Opening the device makes a sequencer client; closing it removes it again.
+        let descriptor = open(devicePath, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOMEM || code == EBUSY { return nil }
+            let hint = code == EACCES ? " (is this user in the audio group?)" : ""
+            return "ALSA sequencer unusable: cannot open \(devicePath): \(String(cString: strerror(code)))\(hint)"
+        }
+        close(descriptor)
+        return nil
+    }
+
     // MARK: Endpoints coming and going
 
     private func endpointChanged(_ event: EndpointEvent) {
@@ -98,7 +117,9 @@ public final class ALSABridge: DaemonExtension {
             guard let client = clients.removeValue(forKey: id) else { return }
             clientList.removeAll { $0 === client }
             client.flushOutput()
-            client.detach(from: context.service, loop: context.loop)
+            // The service closed the connection with the endpoint; an observer must not change
+            // the service anyway.
+            client.detach(from: context.service, loop: context.loop, closingConnection: false)
             context.annotations.setALSAClient(nil, for: id)
             context.logger.info("alsa: removed client \(client.clientNumber) \"\(client.layout.clientName)\" (its endpoint \(id) is gone)")
             // A client slot is free again: endpoints that found none get another try.

@@ -82,10 +82,10 @@ final class EndpointSequencerClient: EndpointReceiver {
 
     /// Leaves the loop and closes the connection; the sequencer client closes when the last
     /// reference goes (deinit of `SequencerClient`), taking its ports and subscriptions along.
-    func detach(from service: MidiService, loop: EventLoop) {
+    func detach(from service: MidiService, loop: EventLoop, closingConnection: Bool = true) {
         for token in descriptorTokens { loop.unregister(token) }
         descriptorTokens.removeAll()
-        if let connection { service.closeConnection(connection) }
+        if closingConnection, let connection { service.closeConnection(connection) }
         connection = nil
         self.service = nil
     }
