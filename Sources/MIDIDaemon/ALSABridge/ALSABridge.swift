@@ -38,6 +38,10 @@ public final class ALSABridge: DaemonExtension {
     private var failedEndpoints: Set<EndpointDeviceId> = []
     private var observer: ObserverToken?
     private var hook: EventLoop.Token?
+    private var reportTimer: EventLoop.Token?
+    /// When a warning held back by the rate limit is due, so it goes out even if nothing else
+    /// wakes the loop.
+    private var nextReportDue: UInt64?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -58,6 +62,10 @@ public final class ALSABridge: DaemonExtension {
         self.context = context
         observer = context.service.addObserver { [unowned self] event in self.endpointChanged(event) }
         hook = context.loop.addIterationHook { [unowned self] in self.endOfIteration() }
+        reportTimer = context.loop.addTimer(nextDeadline: { [unowned self] in self.nextReportDue }) { [unowned self] _ in
+            self.nextReportDue = nil
+            if let context = self.context { self.reportProblems(context) }
+        }
         let endpoints = context.service.endpoints(matching: .standard).filter(Self.isBridged)
         for endpoint in endpoints { createClient(for: endpoint, context: context) }
         let numbers = clientList.map { String($0.clientNumber) }.joined(separator: ", ")
@@ -70,8 +78,10 @@ public final class ALSABridge: DaemonExtension {
         guard let context else { return }
         if let observer { context.service.removeObserver(observer) }
         if let hook { context.loop.unregister(hook) }
+        if let reportTimer { context.loop.unregister(reportTimer) }
         observer = nil
         hook = nil
+        reportTimer = nil
         for client in clientList {
             client.flushOutput()
             client.detach(from: context.service, loop: context.loop)
@@ -90,7 +100,7 @@ public final class ALSABridge: DaemonExtension {
     /// endpoints wait for a slot and get a client when one frees.
     static func sequencerUnavailable(devicePath: String) -> String? {
         if access(devicePath, F_OK) != 0 {
-            return "no ALSA sequencer (\(devicePath) missing; is the snd-seq kernel module loaded?)"
+            return "no ALSA sequencer (\(devicePath) missing)"
         }
         // Opening the device makes a sequencer client; closing it removes it again.
         let descriptor = open(devicePath, O_RDWR | O_NONBLOCK | O_CLOEXEC)
@@ -198,7 +208,11 @@ public final class ALSABridge: DaemonExtension {
         for client in clientList {
             let counts = client.problemCounts
             guard counts != client.reportedProblems else { continue }
-            if let at = client.problemsReportedAt, now &- at < configuration.problemReportInterval { continue }
+            if let at = client.problemsReportedAt, now &- at < configuration.problemReportInterval {
+                let due = at &+ configuration.problemReportInterval
+                nextReportDue = min(nextReportDue ?? due, due)
+                continue
+            }
             let growth = counts.describeGrowth(since: client.reportedProblems)
             client.reportedProblems = counts
             client.problemsReportedAt = now
