@@ -69,13 +69,18 @@ import Glibc
         #expect(pair.sender.pendingOutputBytes == 0)
 
         let expected = Self.everyFixedKind + [.systemExclusive(shortSysEx)]
-        // Everything the receiver gets: subscription notices go to System Announce
-        // subscribers only, so nothing but the MIDI events arrives here.
-        let received = try pair.receiver.collect(what: "\(expected.count) events") {
-            $0.count >= expected.count
+        // Everything the receiver gets: first the kernel's notice that the sender connected to
+        // it (sent from 0:1 to the end that did not make the connection), then the MIDI events.
+        let all = try pair.receiver.collect(what: "\(expected.count + 1) events") {
+            $0.count >= expected.count + 1
         }
+        #expect(all.first?.event == .portSubscribed(sender: pair.from, destination: pair.to))
+        #expect(all.first?.source == .systemAnnounce)
+        let received = Array(all.dropFirst())
         #expect(received.map(\.event) == expected)
         #expect(received.allSatisfy { $0.source == pair.from && $0.destination == pair.to })
+        // The sender made the connection itself and is told nothing.
+        #expect(try pair.sender.readEvent() == nil)
         #expect(pair.sender.droppedOutputEvents == 0)
     }
 
