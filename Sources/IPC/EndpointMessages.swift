@@ -304,3 +304,18 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
         self.openConnectionCount = openConnectionCount
     }
 }
+
+extension EndpointFilter {
+    /// Whether this filter admits `endpoint` — the rule the daemon applies to listings and
+    /// watcher subscriptions (and that a client may apply locally).
+    public func admits(_ endpoint: EndpointInfo) -> Bool {
+        switch endpoint.purpose {
+        case .diagnosticLoopback: return contains(.includeDiagnosticLoopback)
+        case .diagnosticPing: return contains(.includeDiagnosticPing)
+        case .virtualDeviceResponder: return contains(.includeVirtualDeviceResponder)
+        case .normalMessageEndpoint:
+            return endpoint.nativeDataFormat == .byteStream
+                ? contains(.includeClientByteFormatNative) : contains(.includeClientUMPFormatNative)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import IPC
+import Logging
+import ServiceCore
+
+/// Owns the configuration file's side of the daemon: loads it at start, re-applies it as a
+/// diff on SIGHUP or when it changes, and writes pairs into it for `--persist`.
+///
+/// The file is the user's: it is written only to persist a pair the user asked to persist,
+/// then through the config layer's splicing editor (every other byte kept) and atomically; a
+/// file that does not parse is never written.
+final class ConfigManager {
+    let path: String
+    private let store: FileConfigStore
+    private let service: DaemonService
+    private let logger: Logger
+    /// The config pairs currently created in the service, as last applied.
+    private(set) var applied: [ConfiguredLoopbackPair] = []
+    private(set) var status = ConfigStatus(state: .missing)
+    /// The bytes last applied, so our own writes (and touch-only saves) cost nothing.
+    private var lastBytes: [UInt8]??
+
+    init(path: String, service: DaemonService, logger: Logger) {
+        self.path = path
+        store = FileConfigStore(path: path)
+        self.service = service
+        self.logger = logger
+    }
+
+    /// Reads the file and makes the service's config pairs match it.
+    func reload(initial: Bool) {
+        let bytes: [UInt8]?
+        do { bytes = try store.read() } catch {
+            status = ConfigStatus(state: .unreadable, message: "\(error)", loopbackPairCount: applied.count)
+            logger.error("configuration \(path) cannot be read: \(error); \(initial ? "running with the diagnostic endpoints only" : "keeping the \(applied.count) pairs already loaded")")
+            return
+        }
+        if !initial, let last = lastBytes, last == bytes {
+            logger.debug("configuration \(path) unchanged")
+            return
+        }
+        lastBytes = .some(bytes)
+
+        guard let bytes else {
+            if initial {
+                logger.info("no configuration file at \(path); running with the diagnostic endpoints (create pairs with `midi loopback create`)")
+            } else {
+                logger.notice("configuration \(path) was removed; removing its \(applied.count) loopback pairs")
+            }
+            apply(ConfigLoadResult.empty, state: .missing)
+            return
+        }
+
+        let result: ConfigLoadResult
+        do {
+            result = try ConfigLoader.load(bytes)
+        } catch {
+            let consequence = initial
+                ? "running with the diagnostic endpoints only"
+                : "keeping the \(applied.count) pairs already loaded"
+            logger.error("configuration \(path): syntax error at line \(error.line), column \(error.column): \(error.reason); \(consequence); the file is not rewritten")
+            status = ConfigStatus(state: .syntaxError, message: "line \(error.line), column \(error.column): \(error.reason)",
+                                  loopbackPairCount: applied.count)
+            return
+        }
+        for problem in result.problems {
+            let line = "configuration \(path):\(problem.description)"
+            if problem.severity == .error { logger.error("\(line)") } else { logger.warning("\(line)") }
+        }
+        apply(result, state: result.errors.isEmpty ? .loaded : .invalidEntries)
+    }
+
+    private func apply(_ result: ConfigLoadResult, state: ConfigStatus.State) {
+        let diff = ConfigDiff(old: applied, new: result.pairs)
+        var issues = result.problems.map(\.description)
+        var current = applied
+
+        for pair in diff.pairsToRemove {
+            do {
+                try service.removeLoopbackPair(pair.associationId, byUser: false)
+            } catch where error.code == .notFound {
+                // Already gone.
+            } catch {
+                logger.error("configuration \(path): could not remove loopback pair \(pair.associationId): \(error)")
+            }
+            current.removeAll { $0.associationId == pair.associationId }
+        }
+        var created = 0
+        for pair in diff.pairsToCreate {
+            do {
+                _ = try service.createLoopbackPair(pair, fromConfiguration: true)
+                current.append(pair)
+                created += 1
+            } catch {
+                let location = result.entryLocations[pair.associationId]
+                let place = location.map { "\($0.position.line):\($0.position.column): \($0.path)" } ?? "\(pair.associationId)"
+                let message = "\(place): loopback pair not created: \(error)"
+                logger.error("configuration \(path):\(message)")
+                issues.append(message)
+            }
+        }
+        applied = current
+        let finalState: ConfigStatus.State = (state == .loaded && issues.contains(where: { $0.contains("not created") })) ? .invalidEntries : state
+        status = ConfigStatus(state: finalState, message: nil, issues: issues, loopbackPairCount: applied.count)
+        if !diff.isEmpty || lastBytes == nil {
+            logger.info("configuration \(path): \(applied.count) loopback pairs (added \(diff.added.count), removed \(diff.removed.count), changed \(diff.changed.count))")
+        }
+    }
+
+    /// Writes `pair` into the file (`--persist`). On success it becomes a config pair.
+    func persist(_ pair: ConfiguredLoopbackPair) -> ControlError? {
+        do {
+            try store.persist(pair)
+        } catch let error as ConfigEditError {
+            let code: ControlError.Code
+            switch error {
+            case .conflict: code = .alreadyExists
+            default: code = .notPermitted
+            }
+            return ControlError(code: code, message: "not persisted: \(error.description)")
+        } catch {
+            return ControlError(code: .internalError, message: "not persisted: writing \(path) failed: \(error)")
+        }
+        applied.append(pair)
+        lastBytes = .some(try? store.read())
+        status.loopbackPairCount = applied.count
+        logger.info("persisted loopback pair \(pair.associationId) to \(path)")
+        return nil
+    }
+}

@@ -1,0 +1,210 @@
+import Glibc
+import IPC
+import Logging
+import ServiceCore
+
+/// Why the daemon did not start. The message is what `midisrv` prints; the exit code tells
+/// scripts and systemd apart "already running" from real failures.
+public enum DaemonStartError: Error, CustomStringConvertible {
+    case socket(SocketClaimError)
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .socket(let error): return error.description
+        case .system(let error): return error.description
+        }
+    }
+
+    /// 1 for "another midisrv is running", 70 (EX_SOFTWARE-ish: internal) for system failures,
+    /// 71 for an unusable socket path.
+    public var exitCode: Int32 {
+        switch self {
+        case .socket(.alreadyRunning): return 1
+        case .socket: return 71
+        case .system: return 70
+        }
+    }
+}
+
+/// The daemon: one event loop, one service, the socket server, the config file and the state
+/// directory, plus whatever extensions (ALSA bridge, udev monitor) are plugged in. `run()`
+/// blocks until SIGTERM/SIGINT.
+public final class Daemon {
+    public static let version = "0.1.0"
+
+    public let options: DaemonOptions
+    public let loop = EventLoop()
+    public let service: DaemonService
+    private let logger: Logger
+    private var extensions: [DaemonExtension]
+    private var featureStatus: [DaemonExtensionRole: FeatureStatus] = [:]
+    private var config: ConfigManager?
+    private var server: SessionServer?
+    private var watcher: FileChangeWatcher?
+    private var state: StateStore.Document = StateStore.Document()
+    private var stateStore: StateStore
+    private var claimedPath: String?
+
+    /// - Parameters:
+    ///   - service: defaults to the provisional in-daemon service until ServiceCore's runtime
+    ///     is wired in.
+    ///   - extensions: the ALSA bridge and udev monitor, when built.
+    public init(options: DaemonOptions, logger: Logger, service: DaemonService? = nil, extensions: [DaemonExtension] = []) {
+        self.options = options
+        self.logger = logger
+        self.service = service ?? ProvisionalService()
+        self.extensions = extensions
+        stateStore = StateStore(directory: options.stateDirectory)
+    }
+
+    public func run() throws(DaemonStartError) {
+        logger.info("midisrv \(Self.version) starting (\(options.mode.rawValue) mode): socket \(options.socketPath), config \(options.configPath), state \(options.stateDirectory)")
+
+        let claimed: ListeningSocket.Claimed
+        do { claimed = try ListeningSocket.claim(options.socketPath, groupName: options.socketGroup) } catch {
+            throw .socket(error)
+        }
+        claimedPath = claimed.path.path
+        if claimed.replacedStale { logger.notice("replaced a stale socket file at \(claimed.path) (no daemon was listening)") }
+        logger.debug("socket \(claimed.path): mode 0660, \(claimed.groupNote)")
+
+        let signals: SignalPipe
+        do { signals = try SignalPipe() } catch {
+            claimed.socket.close()
+            unlink(claimed.path.path)
+            throw .system(error)
+        }
+        defer { signals.uninstall() }
+        loop.registerDescriptor(signals.readEnd) { [unowned self] _ in
+            for signal in signals.drain() { self.handle(signal: signal) }
+        }
+
+        // Saved names first, so config pairs appear with them.
+        state = stateStore.load(logger: logger)
+        service.restoreUserSupplied(state.endpoints.compactMapValues(\.userSupplied))
+
+        let config = ConfigManager(path: options.configPath, service: service, logger: logger)
+        self.config = config
+        config.reload(initial: true)
+        startWatchingConfig()
+
+        let server = SessionServer(loop: loop, service: service, listener: claimed.socket, options: options, logger: logger)
+        server.persistPair = { [unowned config] pair in config.persist(pair) }
+        server.userSuppliedChanged = { [unowned self] in self.saveState() }
+        server.statusProvider = { [unowned self] in self.status() }
+        self.server = server
+
+        loop.addTimer(nextDeadline: { [unowned self] in self.service.nextDueTime }) { [unowned self] now in
+            self.service.deliverDue(now: now)
+        }
+
+        startExtensions()
+        logger.notice("midisrv ready on \(claimed.path)")
+
+        do {
+            try loop.run()
+        } catch {
+            logger.critical("event loop failed: \(error)")
+            shutdown()
+            throw .system(error)
+        }
+        shutdown()
+    }
+
+    /// Asks a running daemon to stop (from a handler or a test).
+    public func stop() { loop.stop() }
+
+    private func handle(signal: Int32) {
+        switch signal {
+        case SIGTERM, SIGINT:
+            logger.notice("\(signal == SIGTERM ? "SIGTERM" : "SIGINT"): stopping")
+            loop.stop()
+        case SIGHUP:
+            logger.notice("SIGHUP: re-reading \(options.configPath)")
+            config?.reload(initial: false)
+        default:
+            break
+        }
+    }
+
+    private func startWatchingConfig() {
+        let (directory, _) = FileChangeWatcher.split(options.configPath)
+        do {
+            try AtomicFile.makeDirectories(directory)
+            watcher = try FileChangeWatcher(path: options.configPath, loop: loop) { [unowned self] in
+                self.logger.info("configuration \(self.options.configPath) changed; re-applying")
+                self.config?.reload(initial: false)
+            }
+        } catch {
+            logger.warning("not watching \(options.configPath) for changes (\(error)); send SIGHUP after editing it")
+        }
+    }
+
+    private func startExtensions() {
+        let context = DaemonContext(loop: loop, service: service, logger: logger, options: options)
+        for plugin in extensions {
+            let status = plugin.start(context)
+            featureStatus[plugin.role] = status
+            logger.info("\(plugin.role.rawValue): \(status.detail)")
+        }
+        let probe = PlatformProbe.current(sequencerPath: options.sequencerDevicePath, udevControlPath: options.udevControlPath)
+        var without: [String] = []
+        if featureStatus[.alsa] == nil {
+            let detail = probe.hasSequencer
+                ? "the ALSA sequencer bridge is not part of this build"
+                : "no ALSA sequencer (\(options.sequencerDevicePath) missing)"
+            featureStatus[.alsa] = FeatureStatus(available: false, detail: detail)
+            without.append("ALSA bridge: \(detail)")
+        }
+        if featureStatus[.udev] == nil {
+            let detail = probe.hasUdevDaemon
+                ? "USB device discovery is not part of this build"
+                : "no udev daemon (\(options.udevControlPath) missing)"
+            featureStatus[.udev] = FeatureStatus(available: false, detail: detail)
+            without.append("USB devices: \(detail)")
+        }
+        if !without.isEmpty { logger.notice("running without \(without.joined(separator: "; "))") }
+    }
+
+    private func shutdown() {
+        for plugin in extensions.reversed() { plugin.stop() }
+        server?.shutdown()
+        server = nil
+        watcher?.invalidate()
+        watcher = nil
+        if let claimedPath { unlink(claimedPath) }
+        logger.notice("midisrv stopped")
+    }
+
+    // MARK: State directory
+
+    private func saveState() {
+        var document = state
+        for key in document.endpoints.keys { document.endpoints[key]?.userSupplied = nil }
+        for (id, info) in service.userSuppliedInfo { document.endpoints[id, default: .init()].userSupplied = info }
+        document.endpoints = document.endpoints.filter { $0.value != StateStore.EndpointState() }
+        do {
+            try stateStore.save(document)
+            state = document
+        } catch {
+            logger.error("could not save \(stateStore.path): \(error); the change holds until the daemon stops")
+        }
+    }
+
+    // MARK: Status
+
+    private func status() -> ServiceStatus {
+        let endpoints = service.endpoints(filter: .all)
+        return ServiceStatus(
+            serviceName: SessionServer.serviceName, serviceVersion: Self.version,
+            protocolVersion: ProtocolVersion.current.description, pid: getpid(), mode: options.mode.rawValue,
+            uptimeSeconds: Double(MonotonicClock.now() - (server?.startedAt ?? MonotonicClock.now())) / 1e9,
+            socketPath: options.socketPath, configPath: options.configPath, stateDirectory: options.stateDirectory,
+            config: config?.status ?? ConfigStatus(state: .missing),
+            alsa: featureStatus[.alsa] ?? FeatureStatus(available: false, detail: "not started"),
+            udev: featureStatus[.udev] ?? FeatureStatus(available: false, detail: "not started"),
+            endpointCount: endpoints.count, loopbackPairCount: service.loopbackPairs().count,
+            scheduler: service.schedulerStatus, clients: [])
+    }
+}

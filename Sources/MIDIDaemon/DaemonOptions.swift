@@ -1,0 +1,50 @@
+import Glibc
+import Logging
+import ServiceCore
+
+/// Everything `midisrv` needs to know before it starts, fully resolved (no defaults left to
+/// apply): the command line, the environment and the user we run as.
+public struct DaemonOptions: Sendable {
+    public var mode: ServicePaths.Mode
+    public var socketPath: String
+    public var configPath: String
+    public var stateDirectory: String
+    public var logLevel: Logger.Level
+    /// Group the socket file is given when it exists.
+    public var socketGroup: String = "audio"
+    /// Bounds of each client's outgoing queue.
+    public var clientQueueCapacity: Int = 2 << 20
+    public var clientQueueDataLimit: Int = 256 << 10
+    /// Most clients connected at once.
+    public var maximumClients: Int = 256
+    /// Where to look for the ALSA sequencer and the udev daemon (tests point these elsewhere).
+    public var sequencerDevicePath: String = "/dev/snd/seq"
+    public var udevControlPath: String = "/run/udev/control"
+
+    public init(mode: ServicePaths.Mode, socketPath: String, configPath: String, stateDirectory: String,
+                logLevel: Logger.Level = .info) {
+        self.mode = mode
+        self.socketPath = socketPath
+        self.configPath = configPath
+        self.stateDirectory = stateDirectory
+        self.logLevel = logLevel
+    }
+
+    /// Resolves paths with `ServicePaths`: `--socket`/`--config`/`--state-dir` win; the mode is
+    /// `--user`/`--system` or, when neither is given, system for root and user for everyone else.
+    public static func resolve(socket: String?, config: String?, stateDirectory: String?, mode: ServicePaths.Mode?,
+                               logLevel: Logger.Level, environment: [String: String],
+                               isRoot: Bool = geteuid() == 0) throws(ServicePaths.ResolutionError) -> DaemonOptions {
+        let mode = mode ?? (isRoot ? .system : .user)
+        let socketPath = try ServicePaths.socket(mode: mode, environment: environment, commandLine: socket)
+        let configPath = try ServicePaths.configFile(mode: mode, environment: environment, commandLine: config)
+        let state: String
+        if let stateDirectory, !stateDirectory.isEmpty {
+            state = stateDirectory
+        } else {
+            state = try ServicePaths.stateDirectory(mode: mode, environment: environment)
+        }
+        return DaemonOptions(mode: mode, socketPath: socketPath, configPath: configPath, stateDirectory: state,
+                             logLevel: logLevel)
+    }
+}

@@ -1,0 +1,173 @@
+import Glibc
+import IPC
+import Logging
+import UMP
+
+/// One open endpoint connection of a client: the handle the client uses, the service's id for
+/// it, its counters, and the send report it is accumulating.
+final class OpenConnection {
+    let handle: ConnectionHandle
+    /// Set right after the service opened it (the delivery handler must exist first).
+    var serviceID = ServiceConnectionID(rawValue: 0)
+    var endpointId = ""
+    unowned let session: ClientSession
+    var messagesSent: UInt64 = 0
+    var messagesReceived: UInt64 = 0
+    var droppedOverflow: UInt64 = 0
+    /// Losses found after the batch that caused them was answered (to report at the next flush).
+    var lateOverflow: UInt32 = 0
+
+    init(handle: ConnectionHandle, session: ClientSession) {
+        self.handle = handle
+        self.session = session
+    }
+}
+
+/// One connected client process: its socket, handshake state, open connections,
+/// subscriptions, and the two outgoing paths — control frames, and UMP deliveries batched per
+/// loop iteration — both through one bounded `OutgoingFrameQueue`.
+final class ClientSession {
+    enum State { case awaitingHello, ready, closing }
+
+    let id: UInt32
+    let socket: SeqPacketSocket
+    let credentials: PeerCredentials
+    var state: State = .awaitingHello
+    var name = ""
+    var version: ProtocolVersion?
+    var decoder = FrameDecoder()
+    let queue: OutgoingFrameQueue
+    var token: EventLoop.Token?
+    var connections: [ConnectionHandle: OpenConnection] = [:]
+    private var nextHandle: UInt32 = 0
+    var subscriptions: [SubscriptionID: EndpointFilter] = [:]
+    private var nextSubscription: UInt32 = 0
+    /// Messages meant for this client that its full queue could not take.
+    var droppedMessages: UInt64 = 0
+    var closeReason: String?
+
+    // Pending UMP batch: one frame being filled for `batchWriter.connection`.
+    private let batchStorage = FrameBuffer()
+    private var batchWriter: UMPBatchWriter
+    private var batchOpen = false
+
+    init(id: UInt32, socket: SeqPacketSocket, credentials: PeerCredentials, queueCapacity: Int, dataLimit: Int) {
+        self.id = id
+        self.socket = socket
+        self.credentials = credentials
+        queue = OutgoingFrameQueue(capacity: queueCapacity, dataLimit: dataLimit)
+        batchWriter = UMPBatchWriter(batchStorage, connection: ConnectionHandle(0))
+    }
+
+    var label: String { "client \(id) \"\(name)\" (pid \(credentials.pid), uid \(credentials.uid))" }
+
+    func makeHandle() -> ConnectionHandle {
+        nextHandle &+= 1
+        if nextHandle == 0 { nextHandle = 1 }
+        return ConnectionHandle(nextHandle)
+    }
+
+    func makeSubscription() -> SubscriptionID {
+        nextSubscription &+= 1
+        if nextSubscription == 0 { nextSubscription = 1 }
+        return SubscriptionID(nextSubscription)
+    }
+
+    // MARK: UMP deliveries (hot path)
+
+    /// Appends one delivered message to the pending batch. `false` — and nothing queued — when
+    /// the client's queue cannot take it; the caller counts it against the sender.
+    @inline(__always)
+    func deliver(_ message: TimestampedUMP, to connection: OpenConnection) -> Bool {
+        guard state == .ready else { return false }
+        let size = UMPBatchLayout.encodedSize(of: message.packet)
+        if batchOpen && batchWriter.connection != connection.handle { finishBatch() }
+        // Admission: with the socket backed up, the pending frame will join the queue, so the
+        // queue's data room must hold it plus this message. With an empty queue the frame goes
+        // straight to the kernel and at most one frame is held here.
+        if !queue.isEmpty {
+            let pending = batchOpen ? batchWriter.byteCount : UMPBatchLayout.firstMessageOffset
+            if pending + size > queue.dataRoom {
+                connection.droppedOverflow += 1
+                droppedMessages += 1
+                return false
+            }
+        }
+        if !batchOpen {
+            batchWriter.reset(connection: connection.handle)
+            batchOpen = true
+        }
+        if !batchWriter.append(message) {
+            finishBatch()
+            batchWriter.reset(connection: connection.handle)
+            batchOpen = true
+            _ = batchWriter.append(message)   // an empty batch always takes one message
+        }
+        connection.messagesReceived += 1
+        return true
+    }
+
+    /// Sends or queues the pending batch. Called when it is full, before any control frame (to
+    /// keep order), and once per loop iteration.
+    func finishBatch() {
+        guard batchOpen else { return }
+        batchOpen = false
+        let frame = batchWriter.finish()
+        let count = batchWriter.count
+        if queue.isEmpty {
+            do {
+                if try socket.send(frame) == .sent { return }
+            } catch {
+                markClosing("send failed: \(error)")
+                return
+            }
+        }
+        if !queue.enqueue(frame, class: .data) {
+            // Only reachable if admission was bypassed; count rather than lose silently.
+            droppedMessages += UInt64(count)
+        }
+    }
+
+    var hasPendingBatch: Bool { batchOpen }
+
+    // MARK: Control frames
+
+    /// Sends a control frame (after the pending batch, so the client sees events in order).
+    /// A client whose queue cannot even take control frames is not reading: it is closed.
+    func sendControl(_ frame: Frame) {
+        guard state != .closing else { return }
+        finishBatch()
+        for datagram in frame.encoded() {
+            if queue.isEmpty {
+                do {
+                    if try socket.send(datagram) == .sent { continue }
+                } catch {
+                    markClosing("send failed: \(error)")
+                    return
+                }
+            }
+            if !queue.enqueue(datagram, class: .control) {
+                markClosing("outgoing queue full (\(queue.queuedBytes) bytes): the client is not reading")
+                return
+            }
+        }
+    }
+
+    /// Flushes the queue; `true` when it still holds frames (the loop should wait for POLLOUT).
+    func flushQueue() -> Bool {
+        guard !queue.isEmpty else { return false }
+        do {
+            return try queue.flush(to: socket) == .wouldBlock
+        } catch {
+            markClosing("send failed: \(error)")
+            return false
+        }
+    }
+
+    func markClosing(_ reason: String) {
+        if state != .closing {
+            state = .closing
+            closeReason = reason
+        }
+    }
+}

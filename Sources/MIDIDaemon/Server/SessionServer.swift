@@ -1,0 +1,368 @@
+import Glibc
+import IPC
+import Logging
+import ServiceCore
+import UMP
+
+/// Accepts clients on the listening socket and runs their sessions: handshake, control
+/// requests, UMP batches in and out, watcher events, send reports. One instance per daemon,
+/// entirely on the event loop's thread.
+final class SessionServer {
+    let loop: EventLoop
+    let service: DaemonService
+    var logger: Logger
+    let options: DaemonOptions
+    let listener: SeqPacketSocket
+    private var listenerToken: EventLoop.Token?
+    private(set) var sessions: [UInt32: ClientSession] = [:]
+    private var nextSessionId: UInt32 = 0
+    /// One receive buffer for everyone: each datagram is handled before the next is read.
+    private let receiveBuffer = FrameBuffer()
+    /// Which session connection a service connection belongs to — for attributing losses found
+    /// after a send returned (scheduled deliveries).
+    private var connectionsByServiceID: [ServiceConnectionID: OpenConnection] = [:]
+    /// The connection whose batch is being sent, so synchronous losses are counted by the send
+    /// result rather than twice.
+    private var currentSender: ServiceConnectionID?
+    private var lateReports: [ObjectIdentifier: OpenConnection] = [:]
+    /// Last known info of every endpoint, for filtering removal events.
+    private var knownEndpoints: [String: EndpointInfo] = [:]
+    private var observerToken: ObserverToken?
+    private var hookToken: EventLoop.Token?
+
+    /// Set by the daemon: writes a pair into the config file (`--persist`).
+    var persistPair: ((ConfiguredLoopbackPair) -> ControlError?)?
+    /// Set by the daemon: called after a user customization changed (to save the state file).
+    var userSuppliedChanged: (() -> Void)?
+    /// Set by the daemon: everything but the client list of `serviceStatus`.
+    var statusProvider: (() -> ServiceStatus)?
+    let startedAt = MonotonicClock.now()
+
+    static let serviceName = "midisrv"
+    /// Datagrams read from one client per wake-up, so one busy client cannot starve the rest.
+    static let readBudget = 64
+
+    init(loop: EventLoop, service: DaemonService, listener: SeqPacketSocket, options: DaemonOptions, logger: Logger) {
+        self.loop = loop
+        self.service = service
+        self.listener = listener
+        self.options = options
+        self.logger = logger
+        for endpoint in service.endpoints(filter: .all) { knownEndpoints[endpoint.id] = endpoint }
+        observerToken = service.addObserver { [unowned self] change in self.endpointChanged(change) }
+        listenerToken = loop.registerDescriptor(listener.fileDescriptor) { [unowned self] _ in self.acceptClients() }
+        hookToken = loop.addIterationHook { [unowned self] in self.endOfIteration() }
+    }
+
+    /// Closes every session and stops listening (the daemon removes the socket file).
+    func shutdown() {
+        for session in Array(sessions.values) {
+            session.markClosing("service shutting down")
+            close(session)
+        }
+        if let listenerToken { loop.unregister(listenerToken) }
+        if let hookToken { loop.unregister(hookToken) }
+        if let observerToken { service.removeObserver(observerToken) }
+        listener.close()
+    }
+
+    // MARK: Accepting
+
+    private func acceptClients() {
+        while true {
+            let accepted: SeqPacketSocket?
+            do { accepted = try listener.accept() } catch {
+                logger.error("accept failed: \(error)")   // EMFILE and the like: try again next wake-up
+                return
+            }
+            guard let socket = accepted else { return }
+            let credentials: PeerCredentials
+            do { credentials = try socket.peerCredentials() } catch {
+                logger.warning("rejecting a connection: \(error)")
+                socket.close()
+                continue
+            }
+            nextSessionId &+= 1
+            let session = ClientSession(id: nextSessionId, socket: socket, credentials: credentials,
+                                        queueCapacity: options.clientQueueCapacity, dataLimit: options.clientQueueDataLimit)
+            if sessions.count >= options.maximumClients {
+                logger.warning("refusing \(session.label): \(options.maximumClients) clients already connected")
+                _ = try? socket.send(Frame.refusal(Refusal(reason: .tooManyClients,
+                    message: "midisrv already serves \(options.maximumClients) clients")).encoded()[0])
+                socket.close()
+                continue
+            }
+            sessions[session.id] = session
+            session.token = loop.registerDescriptor(socket.fileDescriptor) { [unowned self, unowned session] events in
+                self.socketReady(session, events)
+            }
+            logger.debug("client \(session.id) connected: pid \(credentials.pid) uid \(credentials.uid) gid \(credentials.gid)")
+        }
+    }
+
+    // MARK: Reading
+
+    private func socketReady(_ session: ClientSession, _ events: EventLoop.Events) {
+        if events.contains(.writable) { _ = session.flushQueue() }
+        if events.contains(.readable) || events.contains(.hangup) { readFrames(session) }
+        if session.state == .closing { close(session) } else { updateInterest(session) }
+    }
+
+    private func readFrames(_ session: ClientSession) {
+        for _ in 0..<Self.readBudget where session.state != .closing {
+            let outcome: SeqPacketSocket.ReceiveOutcome
+            do { outcome = try session.socket.receive(into: receiveBuffer.bytes) } catch {
+                session.markClosing("receive failed: \(error)")
+                return
+            }
+            switch outcome {
+            case .wouldBlock:
+                return
+            case .endOfStream:
+                session.markClosing("disconnected")
+                return
+            case .truncated(let count):
+                malformed(session, .oversized(byteCount: count, maximum: WireFormat.maximumFrameSize))
+                return
+            case .frame(let count):
+                do {
+                    try handle(receiveBuffer.prefix(count), from: session)
+                } catch {
+                    malformed(session, error)
+                    return
+                }
+            }
+        }
+    }
+
+    private func malformed(_ session: ClientSession, _ error: FrameError) {
+        logger.warning("closing \(session.label): malformed frame: \(error)")
+        session.markClosing("malformed frame: \(error)")
+    }
+
+    private func handle(_ datagram: UnsafeRawBufferPointer, from session: ClientSession) throws(FrameError) {
+        let header = try FrameHeader(validating: datagram)
+        switch session.state {
+        case .closing:
+            return
+        case .awaitingHello:
+            guard header.kind == .hello, case .hello(let hello)? = try session.decoder.decode(header: header, datagram: datagram) else {
+                refuse(session, .handshakeRequired, "the first frame must be a hello (got \(header.kind))")
+                return
+            }
+            handshake(session, hello)
+        case .ready:
+            if header.kind == .umpBatch {
+                try receiveBatch(try UMPBatchReader(header: header, frame: datagram), from: session)
+                return
+            }
+            guard let frame = try session.decoder.decode(header: header, datagram: datagram) else { return }
+            switch frame {
+            case .request(let id, let request):
+                let reply = perform(request, for: session)
+                session.sendControl(.response(id, reply))
+                if case .subscribed(let info) = reply { sendInitialEnumeration(info.subscription, for: session) }
+            case .unknownRequest(let id, let operation):
+                session.sendControl(.response(id, .failure(ControlError(
+                    code: .unsupportedOperation,
+                    message: "operation \(operation) is not supported by protocol \(ProtocolVersion.current)"))))
+            default:
+                throw .unexpected(kind: header.kind.rawValue, state: "from a client after the handshake")
+            }
+        }
+    }
+
+    private func handshake(_ session: ClientSession, _ hello: Hello) {
+        guard hello.version.isCompatible(with: .current) else {
+            refuse(session, .versionMismatch,
+                   "midisrv speaks protocol \(ProtocolVersion.current), the client \(hello.version); update the older side")
+            return
+        }
+        session.name = hello.clientName
+        session.version = min(hello.version, .current)
+        session.state = .ready
+        logger.info("client \(session.id) \"\(hello.clientName)\" connected: pid \(session.credentials.pid) uid \(session.credentials.uid) gid \(session.credentials.gid), protocol \(hello.version)")
+        session.sendControl(.welcome(Welcome(daemonPid: getpid(), clientId: session.id,
+                                             serviceName: Self.serviceName, serviceVersion: Daemon.version)))
+    }
+
+    private func refuse(_ session: ClientSession, _ reason: Refusal.Reason, _ message: String) {
+        logger.warning("refusing \(session.label): \(message)")
+        session.sendControl(.refusal(Refusal(reason: reason, message: message)))
+        session.markClosing(message)
+    }
+
+    // MARK: UMP in
+
+    private func receiveBatch(_ batch: UMPBatchReader, from session: ClientSession) throws(FrameError) {
+        guard let connection = session.connections[batch.connection] else {
+            session.sendControl(.sendReport(SendReport(connection: batch.connection, messages: UInt32(batch.count),
+                                                       rejected: UInt32(batch.count))))
+            return
+        }
+        var overflow = 0, refused = 0, rejected = 0
+        currentSender = connection.serviceID
+        for message in batch {
+            let result = service.send(message, from: connection.serviceID)
+            overflow &+= result.receiverOverflow
+            if result.schedulerRefused { refused &+= 1 }
+            if result.rejected { rejected &+= 1 }
+        }
+        currentSender = nil
+        connection.messagesSent &+= UInt64(batch.count)
+        if overflow != 0 || refused != 0 || rejected != 0 || batch.reportRequested {
+            session.sendControl(.sendReport(SendReport(connection: connection.handle, messages: UInt32(batch.count),
+                                                       receiverOverflow: UInt32(clamping: overflow),
+                                                       schedulerRefused: UInt32(clamping: refused),
+                                                       rejected: UInt32(clamping: rejected))))
+        }
+    }
+
+    /// The delivery handler given to the service for one open connection.
+    func makeDeliveryHandler(for connection: OpenConnection) -> DeliveryHandler {
+        { [unowned self, unowned connection] message, source in
+            if connection.session.deliver(message, to: connection) { return true }
+            // Lost on a full queue. A synchronous send counts it in its result; a scheduled
+            // delivery is reported to its sender at the end of this iteration.
+            if let source, source != self.currentSender, let sender = self.connectionsByServiceID[source] {
+                sender.lateOverflow &+= 1
+                self.lateReports[ObjectIdentifier(sender)] = sender
+            }
+            return false
+        }
+    }
+
+    // MARK: Per iteration
+
+    private func endOfIteration() {
+        for (_, sender) in lateReports where sender.session.state == .ready {
+            sender.session.sendControl(.sendReport(SendReport(connection: sender.handle, messages: 0,
+                                                              receiverOverflow: sender.lateOverflow)))
+            sender.lateOverflow = 0
+        }
+        lateReports.removeAll(keepingCapacity: true)
+        for session in sessions.values {
+            if session.hasPendingBatch { session.finishBatch() }
+            if session.state == .closing { close(session) } else { updateInterest(session) }
+        }
+    }
+
+    private func updateInterest(_ session: ClientSession) {
+        guard let token = session.token else { return }
+        let backedUp = session.flushQueue()
+        if session.state == .closing { return }
+        loop.setInterest(token, backedUp ? [.readable, .writable] : .readable)
+    }
+
+    // MARK: Closing
+
+    func close(_ session: ClientSession) {
+        guard sessions.removeValue(forKey: session.id) != nil else { return }
+        if session.closeReason != "service shutting down" { _ = session.flushQueue() }   // e.g. a refusal
+        if let token = session.token { loop.unregister(token) }
+        for connection in session.connections.values {
+            service.closeConnection(connection.serviceID)
+            connectionsByServiceID[connection.serviceID] = nil
+            lateReports[ObjectIdentifier(connection)] = nil
+        }
+        session.connections.removeAll()
+        session.socket.close()
+        let reason = session.closeReason ?? "closed"
+        if session.version == nil {
+            logger.debug("client \(session.id) closed before the handshake: \(reason)")
+        } else if reason == "disconnected" {
+            logger.info("client \(session.id) disconnected")
+        } else {
+            logger.info("client \(session.id) closed: \(reason)")
+        }
+    }
+
+    // MARK: Events
+
+    private func endpointChanged(_ change: EndpointChange) {
+        switch change {
+        case .added(let endpoint):
+            knownEndpoints[endpoint.id] = endpoint
+            broadcast(endpoint, .endpointAdded(endpoint))
+        case .updated(let endpoint, let changed):
+            knownEndpoints[endpoint.id] = endpoint
+            broadcast(endpoint, .endpointUpdated(EndpointUpdated(endpoint: endpoint, changed: changed)))
+        case .removed(let id):
+            let last = knownEndpoints.removeValue(forKey: id)
+            closeConnections(toEndpoint: id)
+            if let last { broadcast(last, .endpointRemoved(EndpointRemoved(id: id))) }
+        }
+    }
+
+    private func broadcast(_ endpoint: EndpointInfo, _ event: ServiceEvent) {
+        for session in sessions.values where session.state == .ready {
+            for (subscription, filter) in session.subscriptions where filter.admits(endpoint) {
+                session.sendControl(.event(subscription, event))
+            }
+        }
+    }
+
+    private func closeConnections(toEndpoint id: String) {
+        for session in sessions.values {
+            for (handle, connection) in session.connections where connection.endpointId == id {
+                session.connections[handle] = nil
+                connectionsByServiceID[connection.serviceID] = nil
+                service.closeConnection(connection.serviceID)
+                session.sendControl(.event(nil, .connectionClosed(ConnectionClosed(
+                    connection: handle, endpointId: id, reason: "the endpoint was removed"))))
+            }
+        }
+    }
+
+    // MARK: Status
+
+    func clientStatuses() -> [ClientStatus] {
+        sessions.values.sorted { $0.id < $1.id }.map { session in
+            ClientStatus(clientId: session.id, name: session.name, credentials: session.credentials,
+                         protocolVersion: session.version?.description ?? "-",
+                         connections: session.connections.values.sorted { $0.handle < $1.handle }.map {
+                             ConnectionStatus(connection: $0.handle, endpointId: $0.endpointId, messagesSent: $0.messagesSent,
+                                              messagesReceived: $0.messagesReceived, droppedOverflow: $0.droppedOverflow)
+                         },
+                         subscriptionCount: session.subscriptions.count, queuedBytes: session.queue.queuedBytes,
+                         queueCapacityBytes: session.queue.dataLimit, droppedMessages: session.droppedMessages)
+        }
+    }
+
+    // MARK: Connections (used by the control dispatcher)
+
+    func openConnection(_ reference: String, for session: ClientSession) throws(ControlError) -> OpenedConnection {
+        let connection = OpenConnection(handle: session.makeHandle(), session: session)
+        let (serviceID, endpoint) = try service.openConnection(endpoint: reference,
+                                                               deliver: makeDeliveryHandler(for: connection))
+        connection.serviceID = serviceID
+        connection.endpointId = endpoint.id
+        session.connections[connection.handle] = connection
+        connectionsByServiceID[serviceID] = connection
+        return OpenedConnection(connection: connection.handle, endpoint: endpoint)
+    }
+
+    func closeConnection(_ handle: ConnectionHandle, for session: ClientSession) throws(ControlError) {
+        guard let connection = session.connections.removeValue(forKey: handle) else {
+            throw ControlError(code: .notFound, message: "no open connection \(handle)")
+        }
+        service.closeConnection(connection.serviceID)
+        connectionsByServiceID[connection.serviceID] = nil
+        lateReports[ObjectIdentifier(connection)] = nil
+    }
+
+    func subscribe(_ filter: EndpointFilter, for session: ClientSession) -> SubscriptionID {
+        let subscription = session.makeSubscription()
+        session.subscriptions[subscription] = filter
+        return subscription
+    }
+
+    /// After the `subscribed` reply: the initial enumeration, then `enumerationCompleted`.
+    func sendInitialEnumeration(_ subscription: SubscriptionID, for session: ClientSession) {
+        guard let filter = session.subscriptions[subscription] else { return }
+        for endpoint in service.endpoints(filter: filter) {
+            session.sendControl(.event(subscription, .endpointAdded(endpoint)))
+        }
+        session.sendControl(.event(subscription, .enumerationCompleted))
+    }
+}

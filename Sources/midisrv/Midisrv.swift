@@ -1,0 +1,83 @@
+import ArgumentParser
+import Glibc
+import Logging
+import MIDIDaemon
+import ServiceCore
+
+/// `midisrv`: the MIDI Services daemon. A thin shell: parse options, set up logging, hand over
+/// to `MIDIDaemon.Daemon`, turn its outcome into an exit status.
+@main
+struct Midisrv: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "midisrv",
+        abstract: "MIDI Services daemon: MIDI 2.0 endpoints, loopbacks, ALSA bridge, USB devices.",
+        discussion: """
+        Runs in the foreground (systemd's Type=simple/notify style) and logs to stderr; under \
+        systemd each line carries its syslog priority. SIGTERM/SIGINT stop it cleanly; SIGHUP \
+        re-reads the configuration file (so does editing it).
+        """,
+        version: Daemon.version)
+
+    @Option(name: .long, help: ArgumentHelp("Socket path (default: $MIDI_SERVICES_SOCKET, else by mode).", valueName: "path"))
+    var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default by mode).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("State directory for custom names and captured metadata.", valueName: "dir"))
+    var stateDir: String?
+
+    @Flag(name: .long, help: "Per-user paths under $XDG_* (default when not root).")
+    var user = false
+
+    @Flag(name: .long, help: "System paths under /etc, /var/lib, /run (default when root).")
+    var system = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelArgument = .info
+
+    func validate() throws {
+        if user && system { throw ValidationError("--user and --system exclude each other") }
+    }
+
+    func run() throws {
+        let level = logLevel.level
+        let style = JournalLogHandler.detectStyle()
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, style: style) }
+        let logger = Logger(label: "midisrv")
+
+        let options: DaemonOptions
+        do {
+            options = try DaemonOptions.resolve(socket: socket, config: config, stateDirectory: stateDir,
+                                                mode: user ? .user : system ? .system : nil, logLevel: level,
+                                                environment: ProcessEnvironment.current)
+        } catch {
+            logger.error("\(error.description)")
+            throw ExitCode(2)
+        }
+        let daemon = Daemon(options: options, logger: logger)
+        do {
+            try daemon.run()
+        } catch {
+            logger.error("\(error.description)")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
+
+struct LogLevelArgument: ExpressibleByArgument {
+    let level: Logger.Level
+
+    init?(argument: String) {
+        guard let level = Logger.Level(rawValue: argument.lowercased()) else { return nil }
+        self.level = level
+    }
+
+    init(level: Logger.Level) { self.level = level }
+
+    static let info = LogLevelArgument(level: .info)
+
+    var defaultValueDescription: String { level.rawValue }
+
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+}
