@@ -52,11 +52,13 @@ public struct CloseEndpointRequest: Hashable, Sendable, Codable {
     public init(connection: ConnectionHandle) { self.connection = connection }
 }
 
-/// `renameEndpoint`: set (or, with `name == nil`, clear) the user-supplied name; stored in the
-/// state directory against the EndpointDeviceId.
+/// `renameEndpoint`: set (or, with `name == nil` or blank, clear) the user-supplied name; stored
+/// in the state directory against the EndpointDeviceId.
 public struct RenameEndpointRequest: Hashable, Sendable, Codable {
     public var endpoint: String
+    /// The custom name; `nil` or blank clears it (the endpoint shows its declared or transport name).
     public var name: String?
+    /// `nil` leaves the custom description as it is; `""` clears it; anything else sets it.
     public var description: String?
     public init(endpoint: String, name: String?, description: String? = nil) {
         self.endpoint = endpoint

@@ -2,8 +2,8 @@
 /// `connection u32 · messages u32 · receiver overflow u32 · scheduler refused u32 · rejected u32`.
 ///
 /// Sent after a batch when something was not delivered, or when the batch asked for a report
-/// (`FrameFlags.reportRequested`). Counts are additive: a report with `messages == 0` carries
-/// losses discovered later (a scheduled message that met a full receiver queue when due).
+/// (`FrameFlags.reportRequested`). Counts are additive; the format allows `messages == 0` for
+/// losses discovered later (the current daemon sends none: see docs/daemon.md).
 /// Messages sent to a muted pair count as delivered, as the design requires.
 public struct SendReport: Hashable, Sendable {
     public var connection: ConnectionHandle

@@ -35,27 +35,27 @@ public final class Daemon {
 
     public let options: DaemonOptions
     public let loop = EventLoop()
-    public let service: DaemonService
+    public let service: MidiService
     private let logger: Logger
     private var extensions: [DaemonExtension]
     private var featureStatus: [DaemonExtensionRole: FeatureStatus] = [:]
     private var config: ConfigManager?
     private var server: SessionServer?
     private var watcher: FileChangeWatcher?
-    private var state: StateStore.Document = StateStore.Document()
-    private var stateStore: StateStore
+    private let stateStore: FileStateStore
     private var claimedPath: String?
 
     /// - Parameters:
-    ///   - service: defaults to the provisional in-daemon service until ServiceCore's runtime
-    ///     is wired in.
+    ///   - limits: the scheduler's look-ahead and queue bounds.
     ///   - extensions: the ALSA bridge and udev monitor, when built.
-    public init(options: DaemonOptions, logger: Logger, service: DaemonService? = nil, extensions: [DaemonExtension] = []) {
+    public init(options: DaemonOptions, logger: Logger, limits: SchedulerLimits = SchedulerLimits(),
+                extensions: [DaemonExtension] = []) {
         self.options = options
         self.logger = logger
-        self.service = service ?? ProvisionalService()
         self.extensions = extensions
-        stateStore = StateStore(directory: options.stateDirectory)
+        stateStore = FileStateStore(directory: options.stateDirectory)
+        // Custom names and captured metadata are read here and saved on every change.
+        service = MidiService(clock: MonotonicServiceClock(), stateStore: stateStore, limits: limits)
     }
 
     public func run() throws(DaemonStartError) {
@@ -80,9 +80,7 @@ public final class Daemon {
             for signal in signals.drain() { self.handle(signal: signal) }
         }
 
-        // Saved names first, so config pairs appear with them.
-        state = stateStore.load(logger: logger)
-        service.restoreUserSupplied(state.endpoints.compactMapValues(\.userSupplied))
+        reportStateLoad()
 
         let config = ConfigManager(path: options.configPath, service: service, logger: logger)
         self.config = config
@@ -91,7 +89,6 @@ public final class Daemon {
 
         let server = SessionServer(loop: loop, service: service, listener: claimed.socket, options: options, logger: logger)
         server.persistPair = { [unowned config] pair in config.persist(pair) }
-        server.userSuppliedChanged = { [unowned self] in self.saveState() }
         server.statusProvider = { [unowned self] in self.status() }
         self.server = server
 
@@ -179,23 +176,21 @@ public final class Daemon {
 
     // MARK: State directory
 
-    private func saveState() {
-        var document = state
-        for key in document.endpoints.keys { document.endpoints[key]?.userSupplied = nil }
-        for (id, info) in service.userSuppliedInfo { document.endpoints[id, default: .init()].userSupplied = info }
-        document.endpoints = document.endpoints.filter { $0.value != StateStore.EndpointState() }
-        do {
-            try stateStore.save(document)
-            state = document
-        } catch {
-            logger.error("could not save \(stateStore.path): \(error); the change holds until the daemon stops")
+    /// The service read the state file when it was made; say what became of it, and keep an
+    /// unreadable file's bytes aside before the next save replaces them.
+    private func reportStateLoad() {
+        if let error = stateStore.readError {
+            logger.error("state file \(stateStore.path) cannot be read: \(error); starting without saved names")
+        } else if let error = service.stateLoadError {
+            let aside = stateStore.setAside()
+            logger.error("state file \(stateStore.path): \(error); \(aside.map { "kept a copy at \($0); " } ?? "")starting without saved names")
         }
     }
 
     // MARK: Status
 
     private func status() -> ServiceStatus {
-        let endpoints = service.endpoints(filter: .all)
+        let endpoints = service.endpoints(matching: .allTypes)
         return ServiceStatus(
             serviceName: SessionServer.serviceName, serviceVersion: Self.version,
             protocolVersion: ProtocolVersion.current.description, pid: getpid(), mode: options.mode.rawValue,
@@ -204,7 +199,10 @@ public final class Daemon {
             config: config?.status ?? ConfigStatus(state: .missing),
             alsa: featureStatus[.alsa] ?? FeatureStatus(available: false, detail: "not started"),
             udev: featureStatus[.udev] ?? FeatureStatus(available: false, detail: "not started"),
-            endpointCount: endpoints.count, loopbackPairCount: service.loopbackPairs().count,
-            scheduler: service.schedulerStatus, clients: [])
+            endpointCount: endpoints.count, loopbackPairCount: service.loopbackPairs.count,
+            scheduler: SchedulerStatus(queued: service.scheduledMessageCount, capacity: service.limits.queueCapacity,
+                                       maximumLookAheadNanoseconds: service.limits.maximumLookAhead,
+                                       refused: service.counters.messagesRefusedByScheduler),
+            clients: [])
     }
 }

@@ -1,5 +1,6 @@
 import IPC
 import Logging
+import ServiceCore
 
 /// A part of the daemon that lives next to the service: the ALSA sequencer bridge, the udev
 /// monitor. The daemon starts each after the service and the socket are up and stops them
@@ -10,11 +11,13 @@ import Logging
 ///   descriptors (ALSA `snd_seq_poll_descriptors`, the udev monitor's fd), `addTimer` for
 ///   deadlines, `addIterationHook` to flush batched output once per wake-up. Handlers run on the
 ///   loop thread, like everything else: call the service directly.
-/// - **into the service**: `context.service.addObserver` to follow endpoints (create/rename/
-///   remove a sequencer client per loopback endpoint); `openConnection(endpoint:deliver:)` to
-///   receive an endpoint's traffic (the bridge writes it to the sequencer port) and
-///   `send(_:from:)` to inject traffic as if sent on an endpoint (an event written to A's
-///   client enters endpoint A and is received on B).
+/// - **into the service** (ServiceCore's `MidiService`): `addObserver` to follow endpoints
+///   (create/rename/remove a sequencer client per loopback endpoint);
+///   `openConnection(to:receiver:)` with an `EndpointReceiver` to receive an endpoint's traffic
+///   (the bridge writes it to the sequencer port) and `send(_:timestamp:from:)` on that
+///   connection to inject traffic as if sent on the endpoint (an event written to A's client
+///   enters endpoint A and is received on B); `addDeviceEndpoint` / `receiveFromDevice` /
+///   `removeDeviceEndpoint` for USB devices.
 public protocol DaemonExtension: AnyObject {
     /// Which status line it fills (`alsa`, `udev`), and its name in logs.
     var role: DaemonExtensionRole { get }
@@ -31,7 +34,7 @@ public enum DaemonExtensionRole: String, Sendable {
 /// What an extension gets to work with.
 public struct DaemonContext {
     public let loop: EventLoop
-    public let service: DaemonService
+    public let service: MidiService
     public let logger: Logger
     public let options: DaemonOptions
 }

@@ -63,7 +63,8 @@ final class DaemonProcess {
     let logPath: String
     let sandbox: DaemonSandbox
 
-    init(_ sandbox: DaemonSandbox, extraArguments: [String] = [], logName: String = "midisrv.log", waitForSocket: Bool = true) throws {
+    init(_ sandbox: DaemonSandbox, extraArguments: [String] = [], logName: String = "midisrv.log", waitForSocket: Bool = true,
+         journal: Bool = false) throws {
         guard let binary = MidisrvBinary.path else {
             throw HarnessError("midisrv binary not found next to the tests or in .build/debug; run `swift build` first")
         }
@@ -75,6 +76,12 @@ final class DaemonProcess {
                              "--state-dir", sandbox.stateDirectory, "--user", "--log-level", "debug"] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "JOURNAL_STREAM")
+        if journal {
+            // What systemd sets when stderr is the journal: the stream's device and inode.
+            var info = stat()
+            guard stat(logPath, &info) == 0 else { throw HarnessError("stat \(logPath) failed") }
+            environment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+        }
         process.environment = environment
         let log = FileHandle(forWritingAtPath: logPath)
         process.standardError = log
@@ -89,7 +96,7 @@ final class DaemonProcess {
     func waitUntilReady(timeout: Double = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if log.contains("midisrv ready on") { return }
+            if log.contains("midisrv ready on") && log.hasSuffix("\n") { return }
             if !process.isRunning { throw HarnessError("midisrv exited (\(process.terminationStatus)) before it was ready:\n\(log)") }
             usleep(20_000)
         }

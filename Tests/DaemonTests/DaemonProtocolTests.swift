@@ -14,6 +14,7 @@ struct DaemonProtocolTests {
     @Test func handshakeCreatePairAndSendType2AndType4BothWays() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
 
         let alice = try TestClient(path: sandbox.socketPath)
         guard case .welcome(let welcome)? = try alice.handshake(name: "alice") else {
@@ -62,6 +63,7 @@ struct DaemonProtocolTests {
     @Test func malformedFrameClosesOnlyThatConnection() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
 
         let good = try TestClient(path: sandbox.socketPath)
         try good.handshake(name: "good")
@@ -91,6 +93,7 @@ struct DaemonProtocolTests {
     @Test func garbageBeforeTheHandshakeIsRefusedAndVersionMismatchIsExplained() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
 
         let garbage = try TestClient(path: sandbox.socketPath)
         try garbage.sendRaw([0xDE, 0xAD, 0xBE, 0xEF])
@@ -109,6 +112,7 @@ struct DaemonProtocolTests {
     @Test func secondDaemonOnTheSameSocketRefusesWithAClearMessage() throws {
         let sandbox = try DaemonSandbox()
         let first = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(first) {} }
         let second = try DaemonProcess(sandbox, logName: "second.log", waitForSocket: false)
         let status = try #require(second.waitForExit())
         #expect(status != 0)
@@ -122,6 +126,7 @@ struct DaemonProtocolTests {
     @Test func sigtermStopsCleanlyAndRemovesTheSocket() throws {
         let sandbox = try DaemonSandbox()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
         var info = stat()
         #expect(lstat(sandbox.socketPath, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o660)
@@ -137,6 +142,7 @@ struct DaemonProtocolTests {
         let stale = try SeqPacketSocket.listening(at: SocketPath(sandbox.socketPath))
         stale.close()
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
         #expect(daemon.log.contains("replaced a stale socket file"))
         let client = try TestClient(path: sandbox.socketPath)
         guard case .welcome? = try client.handshake() else { Issue.record("no welcome"); return }
@@ -153,6 +159,7 @@ struct DaemonProtocolTests {
         """
         try sandbox.writeConfig(broken)
         let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
         #expect(daemon.log.contains("syntax error at line 3, column"), "log:\n\(daemon.log)")
 
         let client = try TestClient(path: sandbox.socketPath)
@@ -174,5 +181,87 @@ enum MonotonicNow {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
+
+@Suite("midisrv diagnostics over the socket", .serialized)
+struct DaemonDiagnosticsTests {
+    @Test func pingIsAnsweredOnTheSendingConnectionOnly() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        let ping = try client.open("diag_ping")
+        let other = try client.open("diag_ping")
+        let before = MonotonicNow.ns()
+        try client.sendUMP([TimestampedUMP(timestamp: 0, packet: UMPPacket(0xF3FE_0000, 0x1234_5678, 0x9ABC_DEF0, 0))],
+                           on: ping.connection)
+        let replies = try client.waitForMessages(1, on: ping.connection)
+        #expect(replies.first?.packet == UMPPacket(0xF3FD_0000, 0x1234_5678, 0x9ABC_DEF0, 0))
+        #expect((replies.first?.timestamp ?? 0) >= before)
+        _ = try client.request(.listLoopbackPairs)
+        #expect(client.received[other.connection] == nil)
+    }
+
+    @Test func statusShowsClientsWithCredentialsAndWhatTheDaemonRunsWithout() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake(name: "status-check")
+        guard case .status(let status) = try client.request(.serviceStatus) else { Issue.record("no status"); return }
+        #expect(status.pid == daemon.process.processIdentifier)
+        #expect(status.socketPath == sandbox.socketPath)
+        #expect(status.config.state == .missing)
+        #expect(status.endpointCount == 3)   // diagnostic loopback A, B and ping
+        let me = try #require(status.clients.first { $0.name == "status-check" })
+        #expect(me.credentials == PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid()))
+        if access("/dev/snd/seq", F_OK) != 0 {
+            #expect(!status.alsa.available)
+            #expect(status.alsa.detail.contains("/dev/snd/seq"))
+            #expect(daemon.log.contains("running without"))
+        }
+    }
+}
+
+@Suite("midisrv handshake deadline")
+struct DaemonHandshakeDeadlineTests {
+    @Test func aClientThatNeverSaysHelloIsClosedAfterFiveSeconds() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let silent = try TestClient(path: sandbox.socketPath)
+        let start = Date()
+        #expect(try silent.receiveFrame(timeout: 10_000) == nil)
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited > 4 && waited < 9, "closed after \(waited) s")
+        #expect(daemon.log.contains("no hello within 5 s"))
+    }
+}
+
+@Suite("midisrv logging")
+struct DaemonLoggingTests {
+    @Test func underTheJournalEveryLineCarriesItsSyslogPriority() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox, journal: true)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let lines = daemon.log.split(separator: "\n")
+        #expect(lines.count >= 3)
+        #expect(lines.allSatisfy { $0.hasPrefix("<") && $0.dropFirst().first?.isNumber == true && $0.dropFirst(2).first == ">" })
+        #expect(lines.contains { $0.hasPrefix("<5>midisrv ready on ") })
+        #expect(lines.contains { $0.hasPrefix("<6>midisrv ") && $0.contains("starting") })
+    }
+
+    @Test func onAFileLinesArePlainWithATimeAndLevel() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let ready = daemon.log.split(separator: "\n").first { $0.contains("midisrv ready on") }
+        let line = try #require(ready)
+        #expect(!line.hasPrefix("<"))
+        #expect(line.contains(" notice midisrv ready on "))
     }
 }

@@ -11,7 +11,7 @@ import ServiceCore
 final class ConfigManager {
     let path: String
     private let store: FileConfigStore
-    private let service: DaemonService
+    private let service: MidiService
     private let logger: Logger
     /// The config pairs currently created in the service, as last applied.
     private(set) var applied: [ConfiguredLoopbackPair] = []
@@ -19,7 +19,7 @@ final class ConfigManager {
     /// The bytes last applied, so our own writes (and touch-only saves) cost nothing.
     private var lastBytes: [UInt8]??
 
-    init(path: String, service: DaemonService, logger: Logger) {
+    init(path: String, service: MidiService, logger: Logger) {
         self.path = path
         store = FileConfigStore(path: path)
         self.service = service
@@ -70,39 +70,20 @@ final class ConfigManager {
     }
 
     private func apply(_ result: ConfigLoadResult, state: ConfigStatus.State) {
-        let diff = ConfigDiff(old: applied, new: result.pairs)
         var issues = result.problems.map(\.description)
-        var current = applied
-
-        for pair in diff.pairsToRemove {
-            do {
-                try service.removeLoopbackPair(pair.associationId, byUser: false)
-            } catch where error.code == .notFound {
-                // Already gone.
-            } catch {
-                logger.error("configuration \(path): could not remove loopback pair \(pair.associationId): \(error)")
-            }
-            current.removeAll { $0.associationId == pair.associationId }
+        let reconciliation = service.reconcileConfiguredPairs(result.pairs.map(\.definition))
+        for failure in reconciliation.failures {
+            let location = result.entryLocations[failure.associationId]
+            let place = location.map { "\($0.position.line):\($0.position.column): \($0.path)" } ?? "\(failure.associationId)"
+            let message = "\(place): loopback pair not applied: \(failure.error)"
+            logger.error("configuration \(path):\(message)")
+            issues.append(message)
         }
-        var created = 0
-        for pair in diff.pairsToCreate {
-            do {
-                _ = try service.createLoopbackPair(pair, fromConfiguration: true)
-                current.append(pair)
-                created += 1
-            } catch {
-                let location = result.entryLocations[pair.associationId]
-                let place = location.map { "\($0.position.line):\($0.position.column): \($0.path)" } ?? "\(pair.associationId)"
-                let message = "\(place): loopback pair not created: \(error)"
-                logger.error("configuration \(path):\(message)")
-                issues.append(message)
-            }
-        }
-        applied = current
-        let finalState: ConfigStatus.State = (state == .loaded && issues.contains(where: { $0.contains("not created") })) ? .invalidEntries : state
+        applied = result.pairs.filter { service.loopbackPair($0.associationId)?.origin == .configured }
+        let finalState: ConfigStatus.State = (state == .loaded && !reconciliation.failures.isEmpty) ? .invalidEntries : state
         status = ConfigStatus(state: finalState, message: nil, issues: issues, loopbackPairCount: applied.count)
-        if !diff.isEmpty || lastBytes == nil {
-            logger.info("configuration \(path): \(applied.count) loopback pairs (added \(diff.added.count), removed \(diff.removed.count), changed \(diff.changed.count))")
+        if state != .missing || !reconciliation.added.isEmpty || !reconciliation.removed.isEmpty {
+            logger.info("configuration \(path): \(applied.count) loopback pairs (added \(reconciliation.added.count), removed \(reconciliation.removed.count))")
         }
     }
 

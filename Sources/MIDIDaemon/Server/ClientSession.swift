@@ -1,25 +1,31 @@
 import Glibc
 import IPC
 import Logging
+import ServiceCore
 import UMP
 
 /// One open endpoint connection of a client: the handle the client uses, the service's id for
-/// it, its counters, and the send report it is accumulating.
-final class OpenConnection {
+/// it, and its counters. It is the service's receiver for that connection: deliveries go
+/// straight into the client's pending batch.
+final class OpenConnection: EndpointReceiver {
     let handle: ConnectionHandle
     /// Set right after the service opened it (the delivery handler must exist first).
-    var serviceID = ServiceConnectionID(rawValue: 0)
+    var serviceID = ConnectionID(rawValue: 0)
     var endpointId = ""
     unowned let session: ClientSession
     var messagesSent: UInt64 = 0
     var messagesReceived: UInt64 = 0
     var droppedOverflow: UInt64 = 0
-    /// Losses found after the batch that caused them was answered (to report at the next flush).
-    var lateOverflow: UInt32 = 0
 
     init(handle: ConnectionHandle, session: ClientSession) {
         self.handle = handle
         self.session = session
+    }
+
+    /// Called by the service, synchronously, for every message arriving on the endpoint.
+    @inline(__always)
+    func receive(_ message: TimestampedUMP) -> Bool {
+        session.deliver(message, to: self)
     }
 }
 
@@ -45,6 +51,9 @@ final class ClientSession {
     /// Messages meant for this client that its full queue could not take.
     var droppedMessages: UInt64 = 0
     var closeReason: String?
+    /// When the connection was accepted; a client must say hello within
+    /// `SessionServer.handshakeTimeout` of it.
+    let acceptedAt = MonotonicClock.now()
 
     // Pending UMP batch: one frame being filled for `batchWriter.connection`.
     private let batchStorage = FrameBuffer()

@@ -16,43 +16,40 @@ extension SessionServer {
         switch request {
         case .createLoopbackPair(let body):
             let pair = try Self.makePair(body)
-            let info = try service.createLoopbackPair(pair, fromConfiguration: false)
-            if body.persist == true {
-                if let error = persistPair?(pair) {
-                    try? service.removeLoopbackPair(pair.associationId, byUser: false)   // nothing half-created
-                    throw error
-                }
-                service.markPersistent(pair.associationId)
-                var persisted = info
-                persisted.isPersistent = true
-                logger.info("client \(session.id) created loopback pair \(pair.associationId) and persisted it")
-                return .loopbackPair(persisted)
+            let persist = body.persist == true
+            do {
+                try service.createLoopbackPair(pair.definition, origin: persist ? .configured : .transient)
+            } catch {
+                throw ControlError(error)
             }
-            logger.info("client \(session.id) created transient loopback pair \(pair.associationId)")
-            return .loopbackPair(info)
+            if persist, let error = persistPair?(pair) {
+                try? service.removeLoopbackPair(associationId: pair.associationId, origin: .configured)   // nothing half-created
+                throw error
+            }
+            logger.info("client \(session.id) created \(persist ? "persistent" : "transient") loopback pair \(pair.associationId)")
+            return .loopbackPair(try wirePair(pair.associationId))
 
         case .removeLoopbackPair(let body):
-            try service.removeLoopbackPair(try Self.associationId(body.associationId), byUser: true)
-            logger.info("client \(session.id) removed loopback pair \(body.associationId)")
+            let id = try Self.associationId(body.associationId)
+            do { try service.removeLoopbackPair(associationId: id, origin: .transient) } catch { throw ControlError(error) }
+            logger.info("client \(session.id) removed loopback pair \(id)")
             return .done
 
-        case .muteLoopbackPair(let body):
-            return .loopbackPair(try service.setLoopbackPairMuted(try Self.associationId(body.associationId), muted: true))
-
-        case .unmuteLoopbackPair(let body):
-            return .loopbackPair(try service.setLoopbackPairMuted(try Self.associationId(body.associationId), muted: false))
+        case .muteLoopbackPair(let body), .unmuteLoopbackPair(let body):
+            let id = try Self.associationId(body.associationId)
+            let mute: Bool
+            if case .muteLoopbackPair = request { mute = true } else { mute = false }
+            do { try service.setMuted(associationId: id, mute) } catch { throw ControlError(error) }
+            return .loopbackPair(try wirePair(id))
 
         case .listLoopbackPairs:
-            return .loopbackPairs(service.loopbackPairs())
+            return .loopbackPairs(service.loopbackPairs.map(service.wirePair))
 
         case .findEndpoints(let query):
-            return .endpoints(service.endpoints(filter: query.filter))
+            return .endpoints(service.endpoints(matching: query.filter.core).map(service.wireEndpoint))
 
         case .endpointProperties(let reference):
-            guard let endpoint = service.endpoint(resolving: reference.endpoint) else {
-                throw ControlError(code: .notFound, message: "no endpoint \"\(reference.endpoint)\"")
-            }
-            return .endpoint(endpoint)
+            return .endpoint(try wireEndpoint(resolving: reference.endpoint))
 
         case .openEndpoint(let body):
             return .connectionOpened(try openConnection(body.endpoint, for: session))
@@ -62,9 +59,17 @@ extension SessionServer {
             return .done
 
         case .renameEndpoint(let body):
-            let endpoint = try service.setUserSupplied(endpoint: body.endpoint, name: body.name, description: body.description)
-            userSuppliedChanged?()
-            return .endpoint(endpoint)
+            let id: EndpointDeviceId
+            do { id = try service.resolveEndpoint(body.endpoint) } catch { throw ControlError(error) }
+            do {
+                try service.setCustomName(body.name, for: id)
+                if let description = body.description {
+                    try service.setCustomDescription(description.isEmpty ? nil : description, for: id)
+                }
+            } catch {
+                throw ControlError(code: .notFound, message: error.description)
+            }
+            return .endpoint(try wireEndpoint(resolving: id.rawValue))
 
         case .serviceStatus:
             guard var status = statusProvider?() else {
@@ -82,6 +87,18 @@ extension SessionServer {
             }
             return .done
         }
+    }
+
+    private func wirePair(_ id: AssociationId) throws(ControlError) -> IPC.LoopbackPairInfo {
+        guard let pair = service.loopbackPair(id) else { throw ControlError(code: .notFound, message: "no loopback pair \(id)") }
+        return service.wirePair(pair)
+    }
+
+    private func wireEndpoint(resolving reference: String) throws(ControlError) -> EndpointInfo {
+        let id: EndpointDeviceId
+        do { id = try service.resolveEndpoint(reference) } catch { throw ControlError(error) }
+        guard let endpoint = service.endpoint(id) else { throw ControlError(code: .notFound, message: "no endpoint \(id)") }
+        return service.wireEndpoint(endpoint)
     }
 
     static func associationId(_ text: String) throws(ControlError) -> AssociationId {
@@ -107,7 +124,7 @@ extension SessionServer {
                 return nil
             }
         }
-        func endpoint(_ definition: LoopbackEndpointDefinition, _ side: String) -> ConfiguredLoopbackPair.Endpoint? {
+        func endpoint(_ definition: IPC.LoopbackEndpointDefinition, _ side: String) -> ConfiguredLoopbackPair.Endpoint? {
             guard let id = uniqueId(definition.uniqueIdentifier, side) else { return nil }
             do {
                 return try ConfiguredLoopbackPair.Endpoint(name: definition.name, description: definition.description,

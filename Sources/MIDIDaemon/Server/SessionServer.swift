@@ -9,7 +9,7 @@ import UMP
 /// entirely on the event loop's thread.
 final class SessionServer {
     let loop: EventLoop
-    let service: DaemonService
+    let service: MidiService
     var logger: Logger
     let options: DaemonOptions
     let listener: SeqPacketSocket
@@ -18,22 +18,16 @@ final class SessionServer {
     private var nextSessionId: UInt32 = 0
     /// One receive buffer for everyone: each datagram is handled before the next is read.
     private let receiveBuffer = FrameBuffer()
-    /// Which session connection a service connection belongs to — for attributing losses found
-    /// after a send returned (scheduled deliveries).
-    private var connectionsByServiceID: [ServiceConnectionID: OpenConnection] = [:]
-    /// The connection whose batch is being sent, so synchronous losses are counted by the send
-    /// result rather than twice.
-    private var currentSender: ServiceConnectionID?
-    private var lateReports: [ObjectIdentifier: OpenConnection] = [:]
     /// Last known info of every endpoint, for filtering removal events.
     private var knownEndpoints: [String: EndpointInfo] = [:]
     private var observerToken: ObserverToken?
     private var hookToken: EventLoop.Token?
+    private var handshakeTimerToken: EventLoop.Token?
+    /// A connection that has not said hello after this long is closed (it holds a client slot).
+    static let handshakeTimeout: UInt64 = 5_000_000_000
 
     /// Set by the daemon: writes a pair into the config file (`--persist`).
     var persistPair: ((ConfiguredLoopbackPair) -> ControlError?)?
-    /// Set by the daemon: called after a user customization changed (to save the state file).
-    var userSuppliedChanged: (() -> Void)?
     /// Set by the daemon: everything but the client list of `serviceStatus`.
     var statusProvider: (() -> ServiceStatus)?
     let startedAt = MonotonicClock.now()
@@ -42,16 +36,19 @@ final class SessionServer {
     /// Datagrams read from one client per wake-up, so one busy client cannot starve the rest.
     static let readBudget = 64
 
-    init(loop: EventLoop, service: DaemonService, listener: SeqPacketSocket, options: DaemonOptions, logger: Logger) {
+    init(loop: EventLoop, service: MidiService, listener: SeqPacketSocket, options: DaemonOptions, logger: Logger) {
         self.loop = loop
         self.service = service
         self.listener = listener
         self.options = options
         self.logger = logger
-        for endpoint in service.endpoints(filter: .all) { knownEndpoints[endpoint.id] = endpoint }
+        for endpoint in service.endpoints(matching: .allTypes) { knownEndpoints[endpoint.id.rawValue] = service.wireEndpoint(endpoint) }
         observerToken = service.addObserver { [unowned self] change in self.endpointChanged(change) }
         listenerToken = loop.registerDescriptor(listener.fileDescriptor) { [unowned self] _ in self.acceptClients() }
         hookToken = loop.addIterationHook { [unowned self] in self.endOfIteration() }
+        handshakeTimerToken = loop.addTimer(nextDeadline: { [unowned self] in self.nextHandshakeDeadline() }) { [unowned self] now in
+            self.closeSilentClients(now: now)
+        }
     }
 
     /// Closes every session and stops listening (the daemon removes the socket file).
@@ -62,6 +59,7 @@ final class SessionServer {
         }
         if let listenerToken { loop.unregister(listenerToken) }
         if let hookToken { loop.unregister(hookToken) }
+        if let handshakeTimerToken { loop.unregister(handshakeTimerToken) }
         if let observerToken { service.removeObserver(observerToken) }
         listener.close()
     }
@@ -97,6 +95,18 @@ final class SessionServer {
                 self.socketReady(session, events)
             }
             logger.debug("client \(session.id) connected: pid \(credentials.pid) uid \(credentials.uid) gid \(credentials.gid)")
+        }
+    }
+
+    private func nextHandshakeDeadline() -> UInt64? {
+        sessions.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
+    }
+
+    private func closeSilentClients(now: UInt64) {
+        for session in sessions.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
+            logger.warning("closing client \(session.id) (pid \(session.credentials.pid)): no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
+            session.markClosing("no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
+            close(session)
         }
     }
 
@@ -201,14 +211,13 @@ final class SessionServer {
             return
         }
         var overflow = 0, refused = 0, rejected = 0
-        currentSender = connection.serviceID
         for message in batch {
-            let result = service.send(message, from: connection.serviceID)
-            overflow &+= result.receiverOverflow
-            if result.schedulerRefused { refused &+= 1 }
-            if result.rejected { rejected &+= 1 }
+            let result = service.send(message.packet, timestamp: message.timestamp, from: connection.serviceID)
+            overflow &+= result.receiverOverflows
+            if !result.succeeded {
+                if !result.status.isDisjoint(with: [.scheduleQueueFull, .timestampOutOfRange]) { refused &+= 1 } else { rejected &+= 1 }
+            }
         }
-        currentSender = nil
         connection.messagesSent &+= UInt64(batch.count)
         if overflow != 0 || refused != 0 || rejected != 0 || batch.reportRequested {
             session.sendControl(.sendReport(SendReport(connection: connection.handle, messages: UInt32(batch.count),
@@ -218,29 +227,9 @@ final class SessionServer {
         }
     }
 
-    /// The delivery handler given to the service for one open connection.
-    func makeDeliveryHandler(for connection: OpenConnection) -> DeliveryHandler {
-        { [unowned self, unowned connection] message, source in
-            if connection.session.deliver(message, to: connection) { return true }
-            // Lost on a full queue. A synchronous send counts it in its result; a scheduled
-            // delivery is reported to its sender at the end of this iteration.
-            if let source, source != self.currentSender, let sender = self.connectionsByServiceID[source] {
-                sender.lateOverflow &+= 1
-                self.lateReports[ObjectIdentifier(sender)] = sender
-            }
-            return false
-        }
-    }
-
     // MARK: Per iteration
 
     private func endOfIteration() {
-        for (_, sender) in lateReports where sender.session.state == .ready {
-            sender.session.sendControl(.sendReport(SendReport(connection: sender.handle, messages: 0,
-                                                              receiverOverflow: sender.lateOverflow)))
-            sender.lateOverflow = 0
-        }
-        lateReports.removeAll(keepingCapacity: true)
         for session in sessions.values {
             if session.hasPendingBatch { session.finishBatch() }
             if session.state == .closing { close(session) } else { updateInterest(session) }
@@ -262,8 +251,6 @@ final class SessionServer {
         if let token = session.token { loop.unregister(token) }
         for connection in session.connections.values {
             service.closeConnection(connection.serviceID)
-            connectionsByServiceID[connection.serviceID] = nil
-            lateReports[ObjectIdentifier(connection)] = nil
         }
         session.connections.removeAll()
         session.socket.close()
@@ -279,18 +266,20 @@ final class SessionServer {
 
     // MARK: Events
 
-    private func endpointChanged(_ change: EndpointChange) {
-        switch change {
-        case .added(let endpoint):
+    private func endpointChanged(_ event: EndpointEvent) {
+        switch event {
+        case .added(let model):
+            let endpoint = service.wireEndpoint(model)
             knownEndpoints[endpoint.id] = endpoint
             broadcast(endpoint, .endpointAdded(endpoint))
-        case .updated(let endpoint, let changed):
+        case .updated(let model, let changed):
+            let endpoint = service.wireEndpoint(model)
             knownEndpoints[endpoint.id] = endpoint
-            broadcast(endpoint, .endpointUpdated(EndpointUpdated(endpoint: endpoint, changed: changed)))
+            broadcast(endpoint, .endpointUpdated(EndpointUpdated(endpoint: endpoint, changed: changed.wireNames)))
         case .removed(let id):
-            let last = knownEndpoints.removeValue(forKey: id)
-            closeConnections(toEndpoint: id)
-            if let last { broadcast(last, .endpointRemoved(EndpointRemoved(id: id))) }
+            let last = knownEndpoints.removeValue(forKey: id.rawValue)
+            closeConnections(toEndpoint: id.rawValue)
+            if let last { broadcast(last, .endpointRemoved(EndpointRemoved(id: id.rawValue))) }
         }
     }
 
@@ -306,8 +295,7 @@ final class SessionServer {
         for session in sessions.values {
             for (handle, connection) in session.connections where connection.endpointId == id {
                 session.connections[handle] = nil
-                connectionsByServiceID[connection.serviceID] = nil
-                service.closeConnection(connection.serviceID)
+                service.closeConnection(connection.serviceID)   // already gone with its endpoint; harmless
                 session.sendControl(.event(nil, .connectionClosed(ConnectionClosed(
                     connection: handle, endpointId: id, reason: "the endpoint was removed"))))
             }
@@ -332,14 +320,18 @@ final class SessionServer {
     // MARK: Connections (used by the control dispatcher)
 
     func openConnection(_ reference: String, for session: ClientSession) throws(ControlError) -> OpenedConnection {
+        let id: EndpointDeviceId
+        do { id = try service.resolveEndpoint(reference) } catch { throw ControlError(error) }
         let connection = OpenConnection(handle: session.makeHandle(), session: session)
-        let (serviceID, endpoint) = try service.openConnection(endpoint: reference,
-                                                               deliver: makeDeliveryHandler(for: connection))
-        connection.serviceID = serviceID
-        connection.endpointId = endpoint.id
+        do {
+            connection.serviceID = try service.openConnection(to: id, receiver: connection)
+        } catch {
+            throw ControlError(code: .notFound, message: error.description)
+        }
+        connection.endpointId = id.rawValue
         session.connections[connection.handle] = connection
-        connectionsByServiceID[serviceID] = connection
-        return OpenedConnection(connection: connection.handle, endpoint: endpoint)
+        guard let model = service.endpoint(id) else { throw ControlError(code: .notFound, message: "no endpoint \(id)") }
+        return OpenedConnection(connection: connection.handle, endpoint: service.wireEndpoint(model))
     }
 
     func closeConnection(_ handle: ConnectionHandle, for session: ClientSession) throws(ControlError) {
@@ -347,8 +339,6 @@ final class SessionServer {
             throw ControlError(code: .notFound, message: "no open connection \(handle)")
         }
         service.closeConnection(connection.serviceID)
-        connectionsByServiceID[connection.serviceID] = nil
-        lateReports[ObjectIdentifier(connection)] = nil
     }
 
     func subscribe(_ filter: EndpointFilter, for session: ClientSession) -> SubscriptionID {
@@ -360,8 +350,8 @@ final class SessionServer {
     /// After the `subscribed` reply: the initial enumeration, then `enumerationCompleted`.
     func sendInitialEnumeration(_ subscription: SubscriptionID, for session: ClientSession) {
         guard let filter = session.subscriptions[subscription] else { return }
-        for endpoint in service.endpoints(filter: filter) {
-            session.sendControl(.event(subscription, .endpointAdded(endpoint)))
+        for endpoint in service.endpoints(matching: filter.core) {
+            session.sendControl(.event(subscription, .endpointAdded(service.wireEndpoint(endpoint))))
         }
         session.sendControl(.event(subscription, .enumerationCompleted))
     }

@@ -1,0 +1,157 @@
+import IPC
+import ServiceCore
+
+/// ServiceCore's model → the wire's Codable types. The daemon is the one place that knows both.
+extension MidiService {
+    func wireEndpoint(_ endpoint: MidiEndpoint) -> EndpointInfo {
+        var loopback: LoopbackEndpointDetails?
+        if let associationId = endpoint.loopbackAssociationId, let side = endpoint.loopbackSide,
+           let pair = loopbackPair(associationId) {
+            loopback = LoopbackEndpointDetails(
+                associationId: associationId.description, side: side.rawValue,
+                uniqueIdentifier: pair.definition.endpoint(side).uniqueIdentifier.original,
+                isPersistent: pair.origin == .configured, isMuted: pair.isMuted,
+                pairedEndpointId: pair.definition.endpointId(side.other).rawValue)
+        }
+        let supplied = endpoint.transportSupplied
+        let custom = endpoint.customization
+        let declared = endpoint.declared
+        return EndpointInfo(
+            id: endpoint.id.rawValue, name: endpoint.displayName, transportCode: endpoint.transport.rawValue,
+            deviceInstanceId: endpoint.deviceInstanceId.rawValue, purpose: endpoint.purpose.wire,
+            nativeDataFormat: endpoint.nativeDataFormat == .midi1ByteStream ? .byteStream : .universalMIDIPacket,
+            transportSupplied: IPC.TransportSuppliedInfo(
+                name: supplied.name, description: supplied.description.isEmpty ? nil : supplied.description,
+                serialNumber: supplied.serialNumber, manufacturerName: supplied.manufacturer,
+                vendorId: supplied.vendorId, productId: supplied.productId),
+            userSupplied: custom.isEmpty ? nil : UserSuppliedInfo(name: custom.name, description: custom.description),
+            declared: declared.isEmpty ? nil : declared.wire,
+            functionBlocks: declared.functionBlocks.isEmpty ? nil : declared.functionBlocks.map(\.wire),
+            groupTerminalBlocks: endpoint.groupTerminalBlocks.map(\.wire),
+            loopback: loopback, alsaClient: nil, openConnectionCount: connectionCount(on: endpoint.id))
+    }
+
+    func wirePair(_ pair: ServiceCore.LoopbackPairInfo) -> IPC.LoopbackPairInfo {
+        func summary(_ side: LoopbackSide) -> LoopbackEndpointSummary {
+            let definition = pair.definition.endpoint(side)
+            let id = pair.definition.endpointId(side)
+            return LoopbackEndpointSummary(id: id.rawValue, name: endpoint(id)?.displayName ?? definition.name,
+                                           description: definition.description.isEmpty ? nil : definition.description,
+                                           uniqueIdentifier: definition.uniqueIdentifier.original)
+        }
+        return IPC.LoopbackPairInfo(associationId: pair.associationId.description, endpointA: summary(.a),
+                                    endpointB: summary(.b), isPersistent: pair.origin == .configured,
+                                    isMuted: pair.isMuted, groupCount: pair.groupCount)
+    }
+}
+
+extension MidiEndpointDevicePurpose {
+    var wire: EndpointPurpose {
+        switch self {
+        case .normalMessageEndpoint: return .normalMessageEndpoint
+        case .diagnosticLoopback: return .diagnosticLoopback
+        case .diagnosticPing: return .diagnosticPing
+        }
+    }
+}
+
+extension EndpointFilter {
+    var core: MidiEndpointDeviceInformationFilter { MidiEndpointDeviceInformationFilter(rawValue: rawValue) }
+}
+
+extension DeclaredEndpointState {
+    var wire: IPC.DeclaredEndpointInfo {
+        var info = IPC.DeclaredEndpointInfo(name: endpointName, productInstanceId: productInstanceId,
+                                            configuredProtocol: streamConfiguration?.protocol)
+        if let e = endpointInfo {
+            info.umpVersionMajor = e.umpVersionMajor
+            info.umpVersionMinor = e.umpVersionMinor
+            info.supportsMIDI10Protocol = e.supportsMidi1Protocol
+            info.supportsMIDI20Protocol = e.supportsMidi2Protocol
+            info.supportsSendingJitterReductionTimestamps = e.supportsSendingJitterReductionTimestamps
+            info.supportsReceivingJitterReductionTimestamps = e.supportsReceivingJitterReductionTimestamps
+            info.hasStaticFunctionBlocks = e.hasStaticFunctionBlocks
+            info.declaredFunctionBlockCount = e.functionBlockCount
+        }
+        if let d = deviceIdentity {
+            info.deviceIdentity = IPC.DeclaredDeviceIdentity(
+                manufacturerId: [d.systemExclusiveIdByte1, d.systemExclusiveIdByte2, d.systemExclusiveIdByte3],
+                deviceFamily: UInt16(d.deviceFamilyMsb & 0x7F) << 7 | UInt16(d.deviceFamilyLsb & 0x7F),
+                deviceFamilyModel: UInt16(d.deviceFamilyModelNumberMsb & 0x7F) << 7 | UInt16(d.deviceFamilyModelNumberLsb & 0x7F),
+                softwareRevisionLevel: [d.softwareRevisionLevelByte1, d.softwareRevisionLevelByte2,
+                                        d.softwareRevisionLevelByte3, d.softwareRevisionLevelByte4])
+        }
+        return info
+    }
+}
+
+extension DeclaredFunctionBlock {
+    var wire: FunctionBlockInfo {
+        FunctionBlockInfo(number: number, name: name.isEmpty ? nil : name, isActive: isActive,
+                          direction: direction == .input ? .input : direction == .output ? .output : .bidirectional,
+                          firstGroup: firstGroup, groupCount: groupCount, uiHint: uiHint.rawValue, midi10: midi10.rawValue,
+                          midiCIMessageVersion: midiCIMessageVersionFormat, maxSysEx8Streams: maxSysEx8Streams)
+    }
+}
+
+extension GroupTerminalBlock {
+    var wire: GroupTerminalBlockInfo {
+        let protocolName: String?
+        switch `protocol` {
+        case .unknown: protocolName = nil
+        case .midi2, .midi2WithJitterReduction: protocolName = "midi2"
+        default: protocolName = "midi1"
+        }
+        let wireDirection: BlockDirection = direction == .input ? .input : direction == .output ? .output : .bidirectional
+        return GroupTerminalBlockInfo(number: number, name: name.isEmpty ? nil : name, direction: wireDirection,
+                                      firstGroup: firstGroup, groupCount: groupCount, protocol: protocolName)
+    }
+}
+
+extension EndpointProperties {
+    /// Names for `EndpointUpdated.changed`.
+    var wireNames: [String] {
+        let names: [(EndpointProperties, String)] = [
+            (.name, "name"), (.description, "description"), (.customization, "userSupplied"),
+            (.declaredEndpointName, "declaredEndpointName"), (.declaredEndpointInfo, "declaredEndpointInfo"),
+            (.deviceIdentity, "deviceIdentity"), (.productInstanceId, "productInstanceId"),
+            (.functionBlocks, "functionBlocks"), (.streamConfiguration, "streamConfiguration"),
+            (.muted, "muted"), (.groupTerminalBlocks, "groupTerminalBlocks"),
+            (.transportSuppliedInfo, "transportSupplied"),
+        ]
+        return names.filter { contains($0.0) }.map(\.1)
+    }
+}
+
+extension ControlError {
+    init(_ error: LoopbackError) {
+        let code: Code
+        switch error {
+        case .blankName, .groupCountOutOfRange, .sameNameOnBothSides: code = .validationFailed
+        case .duplicateEndpointName, .duplicateUniqueIdentifier, .duplicateAssociationId: code = .alreadyExists
+        case .pairNotFound: code = .notFound
+        case .configuredPairNotRemovable, .notAConfiguredPair: code = .notPermitted
+        }
+        self.init(code: code, message: error.description)
+    }
+
+    init(_ error: EndpointResolutionError) {
+        switch error {
+        case .empty: self.init(code: .invalidRequest, message: error.description)
+        case .notFound: self.init(code: .notFound, message: error.description)
+        case .ambiguous(_, let candidates):
+            self.init(code: .invalidRequest, message: error.description, details: candidates.map(\.rawValue))
+        }
+    }
+}
+
+extension ConfiguredLoopbackPair {
+    /// The config layer's validated pair as the runtime's definition.
+    var definition: LoopbackPairDefinition {
+        func side(_ e: Endpoint) -> ServiceCore.LoopbackEndpointDefinition {
+            ServiceCore.LoopbackEndpointDefinition(name: e.name, description: e.description ?? "", uniqueIdentifier: e.uniqueIdentifier)
+        }
+        return LoopbackPairDefinition(associationId: associationId, endpointA: side(endpointA), endpointB: side(endpointB),
+                                      groupCount: groupCount.value)
+    }
+}

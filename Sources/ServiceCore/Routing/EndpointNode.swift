@@ -1,0 +1,60 @@
+import UMP
+
+/// How an endpoint treats what a client sends on it.
+enum EndpointRole {
+    /// Loopback pair side: to every connection of the peer; timestamp 0 becomes arrival time.
+    case loopback
+    /// Diagnostic loopback A/B: to every connection of the peer; timestamps untouched (0 stays 0).
+    case diagnosticLoopback
+    /// Diagnostic ping: answers ping requests on the sending connection.
+    case diagnosticPing
+    /// A device owned by a transport in the daemon (USB…): out to the device.
+    case device(any EndpointDevice)
+}
+
+/// One open connection as its endpoint sees it.
+struct OpenConnection {
+    let id: ConnectionID
+    let receiver: any EndpointReceiver
+}
+
+/// The service's live record of an endpoint: the public snapshot plus routing state. One per
+/// endpoint, owned by `MidiService`, used only on the service's thread.
+final class EndpointNode {
+    var model: MidiEndpoint
+    let role: EndpointRole
+    /// The cross-wired other side (loopbacks, diagnostic loopbacks). Cleared on removal to
+    /// break the reference cycle.
+    var peer: EndpointNode?
+    /// Receivers of messages arriving at this endpoint, in opening order.
+    var connections: ContiguousArray<OpenConnection> = []
+    /// Position in the service's endpoint slot table (what the scheduler remembers).
+    var handle = SlotHandle(index: 0, generation: 0)
+    /// Multi-packet stream text (names, product instance id) being assembled on this endpoint.
+    var streamText = StreamTextAssembler()
+
+    init(model: MidiEndpoint, role: EndpointRole) {
+        self.model = model
+        self.role = role
+    }
+
+    /// Whether a client send is timestamped with the arrival time when it carries 0.
+    var stampsZeroTimestamps: Bool {
+        if case .diagnosticLoopback = role { return false }
+        return true
+    }
+}
+
+/// The daemon's side of a device endpoint: where messages clients send to it go.
+public protocol EndpointDevice: AnyObject {
+    /// A message a client sent to the endpoint, due now. Returns `false` when the device's
+    /// output queue is full; the service counts it as a receiver overflow.
+    func transmit(_ message: TimestampedUMP) -> Bool
+}
+
+/// Identifies a device endpoint on the hot path for `MidiService.receiveFromDevice`, without a
+/// string lookup. Stale once the endpoint is removed.
+public struct DeviceEndpointHandle: Hashable, Sendable {
+    let slot: SlotHandle
+    public let endpointId: EndpointDeviceId
+}

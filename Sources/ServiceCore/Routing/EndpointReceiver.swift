@@ -1,0 +1,40 @@
+import UMP
+
+/// Whoever holds a connection: receives every message that arrives at the connection's
+/// endpoint. Called synchronously on the service's thread, on the hot path: implementations
+/// copy the message into their own bounded queue and return at once. They must not call back
+/// into the service from `receive`.
+public protocol EndpointReceiver: AnyObject {
+    /// Takes one message. Returns `false` when the receiver's queue is full and the message was
+    /// not taken; the service counts it (`ServiceCounters.receiverOverflows`) and carries on
+    /// with the other receivers — a slow receiver never blocks anyone else.
+    func receive(_ message: TimestampedUMP) -> Bool
+}
+
+/// A connection opened on an endpoint. Valid until closed, or until its endpoint goes away;
+/// ids are never reused while the service lives (a slot index plus a generation).
+public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
+    /// Low 32 bits: slot index; high 32 bits: generation (never 0).
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+
+    init(handle: SlotHandle) {
+        rawValue = UInt64(handle.index) | (UInt64(handle.generation) << 32)
+    }
+    var handle: SlotHandle {
+        SlotHandle(index: UInt32(truncatingIfNeeded: rawValue), generation: UInt32(truncatingIfNeeded: rawValue >> 32))
+    }
+
+    public var description: String { "connection \(UInt32(truncatingIfNeeded: rawValue))/\(rawValue >> 32)" }
+}
+
+/// Why a connection could not be opened.
+public enum ConnectionError: Error, Equatable, CustomStringConvertible {
+    case endpointNotFound(EndpointDeviceId)
+
+    public var description: String {
+        switch self {
+        case .endpointNotFound(let id): return "cannot open a connection: no endpoint \(id)"
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import UMP
+
+// The message path. Everything here runs per message: no allocation, no locks, no hashing —
+// a connection id is a slot handle, an endpoint's receivers are a contiguous array.
+extension MidiService {
+    /// Sends one message on the endpoint `connection` is open on.
+    ///
+    /// - A loopback side delivers to every connection on the other side (never back to its
+    ///   own side); timestamp 0 is replaced by the arrival time, others are kept.
+    /// - A diagnostic loopback does the same but keeps timestamps exactly, 0 included.
+    /// - The diagnostic ping answers ping requests on this connection only.
+    /// - A device endpoint hands the message to its device.
+    ///
+    /// A timestamp more than `limits.immediateTolerance` ahead is queued and delivered by
+    /// `deliverDue(now:)`; one beyond `limits.maximumLookAhead` or arriving at a full queue is
+    /// refused. While a pair is muted its messages are dropped and the send still succeeds.
+    public func send(_ packet: UMPPacket, timestamp: UInt64, from connection: ConnectionID) -> SendResult {
+        guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
+        return submit(packet.normalized, timestamp: timestamp, now: clock.now(), record: record)
+    }
+
+    /// Sends one message given as words (as they come off the wire): exactly the number of
+    /// words its message type implies, else `invalidMessageTypeForWordCount`.
+    public func send<Words: Collection>(words: Words, timestamp: UInt64, from connection: ConnectionID) -> SendResult
+    where Words.Element == UInt32 {
+        guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
+        guard let packet = UMPPacket(words: words) else {
+            counters.invalidMessages += 1
+            return words.isEmpty ? .invalidOther : .invalidWordCount
+        }
+        return submit(packet, timestamp: timestamp, now: clock.now(), record: record)
+    }
+
+    /// Sends a batch in order, reading the clock once for all of it (messages with timestamp 0
+    /// in one batch share one arrival time). Stops at the first refused message:
+    /// `messagesAccepted` is its index, and `messageListPartiallyProcessed` is set when some
+    /// messages went before it.
+    public func send(_ messages: UnsafeBufferPointer<TimestampedUMP>, from connection: ConnectionID) -> SendResult {
+        sendBatch(messages, from: connection)
+    }
+
+    /// `send(_:from:)` for any sequence of messages (an array, a slice of a reused buffer…).
+    public func send<Messages: Sequence>(contentsOf messages: Messages, from connection: ConnectionID) -> SendResult
+    where Messages.Element == TimestampedUMP {
+        sendBatch(messages, from: connection)
+    }
+
+    @inline(__always)
+    func sendBatch<Messages: Sequence>(_ messages: Messages, from connection: ConnectionID) -> SendResult
+    where Messages.Element == TimestampedUMP {
+        guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
+        let now = clock.now()
+        var total = SendResult()
+        for message in messages {
+            let result = submit(message.packet.normalized, timestamp: message.timestamp, now: now, record: record)
+            total.receiverOverflows += result.receiverOverflows
+            guard result.succeeded else {
+                total.status = result.status
+                if total.messagesAccepted > 0 { total.status.insert(.messageListPartiallyProcessed) }
+                return total
+            }
+            total.messagesAccepted += 1
+        }
+        return total
+    }
+
+    /// The next time `deliverDue(now:)` has something to deliver; `nil` when nothing waits.
+    /// The daemon arms its timer for this.
+    public var nextDueTime: UInt64? { scheduler.first?.message.timestamp }
+
+    /// Delivers every queued message due by `now` (within `limits.immediateTolerance`), in
+    /// timestamp order, equal timestamps in sending order. Each keeps its timestamp.
+    public func deliverDue(now: UInt64) {
+        let horizon = now.addingSaturating(limits.immediateTolerance)
+        while let first = scheduler.first, first.message.timestamp <= horizon {
+            _ = scheduler.popFirst()
+            guard let node = endpointSlots.value(first.endpoint) else {
+                counters.scheduledMessagesDiscarded += 1
+                continue
+            }
+            if node.model.isMuted {
+                counters.messagesDroppedWhileMuted += 1
+                continue
+            }
+            _ = route(first.message, from: node)
+        }
+    }
+
+    /// `deliverDue(now:)` at the service clock's time.
+    public func deliverDue() { deliverDue(now: clock.now()) }
+
+    // MARK: Internals
+
+    @inline(__always)
+    func submit(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, record: ConnectionRecord) -> SendResult {
+        let node = record.endpoint
+        if case .diagnosticPing = node.role { return answerPing(packet, now: now, receiver: record.receiver) }
+        if node.model.isMuted {
+            counters.messagesDroppedWhileMuted += 1
+            return .sentOne
+        }
+        var stamp = timestamp
+        if stamp == 0 {
+            if node.stampsZeroTimestamps { stamp = now }
+        } else if stamp > now && stamp - now > limits.immediateTolerance {
+            guard stamp - now <= limits.maximumLookAhead else {
+                counters.messagesRefusedTooFarAhead += 1
+                return .timestampOutOfRange
+            }
+            guard scheduler.insert(TimestampedUMP(timestamp: stamp, packet: packet), endpoint: node.handle) else {
+                counters.messagesRefusedQueueFull += 1
+                return .scheduleQueueFull
+            }
+            counters.messagesScheduled += 1
+            return .sentOne
+        }
+        return SendResult(messagesAccepted: 1, receiverOverflows: route(TimestampedUMP(timestamp: stamp, packet: packet), from: node))
+    }
+
+    /// A message leaving `node` now: captured if it is a stream message, then delivered to the
+    /// other side or the device. Returns how many receivers overflowed.
+    @inline(__always)
+    func route(_ message: TimestampedUMP, from node: EndpointNode) -> Int {
+        if message.packet.messageType == .stream { captureStreamMessage(message.packet, on: node) }
+        switch node.role {
+        case .loopback, .diagnosticLoopback:
+            guard let peer = node.peer else { return 0 }
+            counters.messagesRouted += 1
+            return deliver(message, to: peer)
+        case .device(let device):
+            counters.messagesRouted += 1
+            if device.transmit(message) {
+                counters.receiverDeliveries += 1
+                return 0
+            }
+            counters.receiverOverflows += 1
+            return 1
+        case .diagnosticPing:
+            return 0
+        }
+    }
+
+    /// Hands a message to every connection open on `node`.
+    @inline(__always)
+    func deliver(_ message: TimestampedUMP, to node: EndpointNode) -> Int {
+        var overflows = 0
+        var delivered = 0
+        for connection in node.connections {
+            if connection.receiver.receive(message) { delivered += 1 } else { overflows += 1 }
+        }
+        counters.receiverDeliveries &+= UInt64(delivered)
+        counters.receiverOverflows &+= UInt64(overflows)
+        return overflows
+    }
+}
+
+extension UMPPacket {
+    /// The same packet with the words beyond its size cleared, whatever the caller stored there.
+    @inline(__always)
+    var normalized: UMPPacket { UMPPacket(word0, word1, word2, word3) }
+}
+
+extension UInt64 {
+    @inline(__always)
+    func addingSaturating(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+}

@@ -1,0 +1,178 @@
+import UMP
+
+/// What the service stores for one endpoint.
+struct PersistedEndpointState: Equatable {
+    var customization = EndpointCustomization()
+    var declared = DeclaredEndpointState()
+    var isEmpty: Bool { customization.isEmpty && declared.isEmpty }
+}
+
+/// The state file: `{"format": "midi-services-state", "version": 1, "endpoints": {id: {...}}}`.
+/// Reading is lenient below the top level: an unknown key is ignored, a field of the wrong
+/// type is treated as absent, an entry whose key is not an EndpointDeviceId is skipped — one
+/// odd value never costs the user the rest of their names.
+enum StateDocument {
+    static let format = "midi-services-state"
+    static let version: Int64 = 1
+
+    static func encode(_ states: [EndpointDeviceId: PersistedEndpointState]) -> [UInt8] {
+        let endpoints = states.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { id, state in
+            (key: id.rawValue, value: encode(state))
+        }
+        return StateJSON.object([
+            ("format", .string(format)),
+            ("version", .integer(version)),
+            ("endpoints", .object(endpoints)),
+        ]).encoded()
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(StateDecodingError) -> [EndpointDeviceId: PersistedEndpointState] {
+        let root = try StateJSON.parse(bytes)
+        guard root.objectValue != nil else {
+            throw StateDecodingError(reason: "the top level is not an object", offset: 0, line: 1, column: 1)
+        }
+        if let version = root["version"]?.integerValue, version > Self.version {
+            throw StateDecodingError(reason: "state format version \(version) is newer than this service understands (\(Self.version))",
+                                     offset: 0, line: 1, column: 1)
+        }
+        var result: [EndpointDeviceId: PersistedEndpointState] = [:]
+        for (key, value) in root["endpoints"]?.objectValue ?? [] {
+            guard let id = EndpointDeviceId(parsing: key) else { continue }
+            let state = decodeEndpoint(value)
+            if !state.isEmpty { result[id] = state }
+        }
+        return result
+    }
+
+    // MARK: Encoding
+
+    private static func encode(_ state: PersistedEndpointState) -> StateJSON {
+        var members: [(key: String, value: StateJSON)] = []
+        if let name = state.customization.name { members.append(("customName", .string(name))) }
+        if let description = state.customization.description { members.append(("customDescription", .string(description))) }
+        if !state.declared.isEmpty { members.append(("declared", encode(state.declared))) }
+        return .object(members)
+    }
+
+    private static func encode(_ declared: DeclaredEndpointState) -> StateJSON {
+        var members: [(key: String, value: StateJSON)] = []
+        if let name = declared.endpointName { members.append(("endpointName", .string(name))) }
+        if let id = declared.productInstanceId { members.append(("productInstanceId", .string(id))) }
+        if let info = declared.endpointInfo {
+            members.append(("endpointInfo", .object([
+                ("umpVersionMajor", int(info.umpVersionMajor)),
+                ("umpVersionMinor", int(info.umpVersionMinor)),
+                ("hasStaticFunctionBlocks", .bool(info.hasStaticFunctionBlocks)),
+                ("functionBlockCount", int(info.functionBlockCount)),
+                ("supportsMidi2Protocol", .bool(info.supportsMidi2Protocol)),
+                ("supportsMidi1Protocol", .bool(info.supportsMidi1Protocol)),
+                ("supportsReceivingJitterReductionTimestamps", .bool(info.supportsReceivingJitterReductionTimestamps)),
+                ("supportsSendingJitterReductionTimestamps", .bool(info.supportsSendingJitterReductionTimestamps)),
+            ])))
+        }
+        if let identity = declared.deviceIdentity {
+            members.append(("deviceIdentity", .object([
+                ("systemExclusiveId", bytes(identity.systemExclusiveIdByte1, identity.systemExclusiveIdByte2,
+                                            identity.systemExclusiveIdByte3)),
+                ("deviceFamily", bytes(identity.deviceFamilyLsb, identity.deviceFamilyMsb)),
+                ("deviceFamilyModelNumber", bytes(identity.deviceFamilyModelNumberLsb, identity.deviceFamilyModelNumberMsb)),
+                ("softwareRevisionLevel", bytes(identity.softwareRevisionLevelByte1, identity.softwareRevisionLevelByte2,
+                                                identity.softwareRevisionLevelByte3, identity.softwareRevisionLevelByte4)),
+            ])))
+        }
+        if let configuration = declared.streamConfiguration {
+            members.append(("streamConfiguration", .object([
+                ("protocol", int(configuration.protocol)),
+                ("receiveJitterReductionTimestamps", .bool(configuration.receiveJitterReductionTimestamps)),
+                ("sendJitterReductionTimestamps", .bool(configuration.sendJitterReductionTimestamps)),
+            ])))
+        }
+        if !declared.functionBlocks.isEmpty {
+            members.append(("functionBlocks", .array(declared.functionBlocks.map { block in
+                .object([
+                    ("number", int(block.number)),
+                    ("name", .string(block.name)),
+                    ("isActive", .bool(block.isActive)),
+                    ("direction", int(block.direction.rawValue)),
+                    ("uiHint", int(block.uiHint.rawValue)),
+                    ("midi10", int(block.midi10.rawValue)),
+                    ("firstGroup", int(block.firstGroup)),
+                    ("groupCount", int(block.groupCount)),
+                    ("midiCIMessageVersionFormat", int(block.midiCIMessageVersionFormat)),
+                    ("maxSysEx8Streams", int(block.maxSysEx8Streams)),
+                ])
+            })))
+        }
+        return .object(members)
+    }
+
+    private static func int(_ value: UInt8) -> StateJSON { .integer(Int64(value)) }
+    private static func bytes(_ values: UInt8...) -> StateJSON { .array(values.map(int)) }
+
+    // MARK: Decoding
+
+    private static func decodeEndpoint(_ value: StateJSON) -> PersistedEndpointState {
+        var state = PersistedEndpointState()
+        state.customization.name = value["customName"]?.stringValue.flatMap { $0.isBlank ? nil : $0 }
+        state.customization.description = value["customDescription"]?.stringValue
+        if let declared = value["declared"] { state.declared = decodeDeclared(declared) }
+        return state
+    }
+
+    private static func decodeDeclared(_ value: StateJSON) -> DeclaredEndpointState {
+        var declared = DeclaredEndpointState()
+        declared.endpointName = value["endpointName"]?.stringValue
+        declared.productInstanceId = value["productInstanceId"]?.stringValue
+        if let info = value["endpointInfo"], info.objectValue != nil {
+            declared.endpointInfo = DeclaredEndpointInfo(
+                umpVersionMajor: info["umpVersionMajor"]?.integer() ?? 1,
+                umpVersionMinor: info["umpVersionMinor"]?.integer() ?? 1,
+                hasStaticFunctionBlocks: info["hasStaticFunctionBlocks"]?.boolValue ?? false,
+                functionBlockCount: info["functionBlockCount"]?.integer() ?? 0,
+                supportsMidi2Protocol: info["supportsMidi2Protocol"]?.boolValue ?? false,
+                supportsMidi1Protocol: info["supportsMidi1Protocol"]?.boolValue ?? false,
+                supportsReceivingJitterReductionTimestamps: info["supportsReceivingJitterReductionTimestamps"]?.boolValue ?? false,
+                supportsSendingJitterReductionTimestamps: info["supportsSendingJitterReductionTimestamps"]?.boolValue ?? false)
+        }
+        if let identity = value["deviceIdentity"], identity.objectValue != nil {
+            let sysEx = byteList(identity["systemExclusiveId"], count: 3)
+            let family = byteList(identity["deviceFamily"], count: 2)
+            let model = byteList(identity["deviceFamilyModelNumber"], count: 2)
+            let revision = byteList(identity["softwareRevisionLevel"], count: 4)
+            declared.deviceIdentity = DeclaredDeviceIdentity(
+                systemExclusiveIdByte1: sysEx[0], systemExclusiveIdByte2: sysEx[1], systemExclusiveIdByte3: sysEx[2],
+                deviceFamilyLsb: family[0], deviceFamilyMsb: family[1],
+                deviceFamilyModelNumberLsb: model[0], deviceFamilyModelNumberMsb: model[1],
+                softwareRevisionLevelByte1: revision[0], softwareRevisionLevelByte2: revision[1],
+                softwareRevisionLevelByte3: revision[2], softwareRevisionLevelByte4: revision[3])
+        }
+        if let configuration = value["streamConfiguration"], let proto: UInt8 = configuration["protocol"]?.integer() {
+            declared.streamConfiguration = DeclaredStreamConfiguration(
+                protocol: proto,
+                receiveJitterReductionTimestamps: configuration["receiveJitterReductionTimestamps"]?.boolValue ?? false,
+                sendJitterReductionTimestamps: configuration["sendJitterReductionTimestamps"]?.boolValue ?? false)
+        }
+        for block in value["functionBlocks"]?.arrayValue ?? [] {
+            guard let number: UInt8 = block["number"]?.integer(), number < 32,
+                  declared.functionBlock(number) == nil else { continue }
+            declared.updateFunctionBlock(number) { b in
+                b.name = block["name"]?.stringValue ?? ""
+                b.isActive = block["isActive"]?.boolValue ?? false
+                b.direction = block["direction"]?.integer().flatMap(FunctionBlockDirection.init(rawValue:)) ?? .bidirectional
+                b.uiHint = block["uiHint"]?.integer().flatMap(FunctionBlockUIHint.init(rawValue:)) ?? .unknown
+                b.midi10 = block["midi10"]?.integer().flatMap(FunctionBlockMIDI1.init(rawValue:)) ?? .notMIDI1
+                b.firstGroup = block["firstGroup"]?.integer() ?? 0
+                b.groupCount = block["groupCount"]?.integer() ?? 1
+                b.midiCIMessageVersionFormat = block["midiCIMessageVersionFormat"]?.integer() ?? 0
+                b.maxSysEx8Streams = block["maxSysEx8Streams"]?.integer() ?? 0
+            }
+        }
+        return declared
+    }
+
+    /// Exactly `count` bytes from a JSON array of integers; zeros for anything missing or odd.
+    private static func byteList(_ value: StateJSON?, count: Int) -> [UInt8] {
+        let items = (value?.arrayValue ?? []).map { $0.integer(as: UInt8.self) ?? 0 }
+        return Array((items + Array(repeating: 0, count: count)).prefix(count))
+    }
+}

@@ -1,0 +1,146 @@
+/// The loopback transport (LOOP, `{942BF02D-93C0-4EA8-B03E-D51156CA75E1}`, seeds 000–002):
+/// pairs of cross-wired endpoints A ⇄ B.
+extension MidiService {
+    /// Every pair, in creation order.
+    public var loopbackPairs: [LoopbackPairInfo] { pairs }
+
+    public func loopbackPair(_ associationId: AssociationId) -> LoopbackPairInfo? {
+        pairs.first { $0.associationId == associationId }
+    }
+
+    /// Creates a pair after checking it against DESIGN.md §3: non-blank names, 1…16 groups, a
+    /// new association id, unique ids unused on the same side of any other pair (A sides and B
+    /// sides are separate namespaces, so one pair may use one id on both sides), and names unused
+    /// by any loopback endpoint, A and B of this pair included. Names and ids are compared
+    /// case-insensitively. On failure nothing is created.
+    @discardableResult
+    public func createLoopbackPair(_ definition: LoopbackPairDefinition, origin: LoopbackOrigin)
+        throws(LoopbackError) -> (a: EndpointDeviceId, b: EndpointDeviceId) {
+        try validate(definition)
+        let a = EndpointNode(model: loopbackEndpoint(definition, side: .a), role: .loopback)
+        let b = EndpointNode(model: loopbackEndpoint(definition, side: .b), role: .loopback)
+        a.peer = b
+        b.peer = a
+        pairs.append(LoopbackPairInfo(definition: definition, origin: origin, isMuted: false))
+        register(a)
+        register(b)
+        return (a.model.id, b.model.id)
+    }
+
+    /// Removes a pair and closes every connection on it. Through the API (`origin: .transient`)
+    /// only transient pairs may be removed; a configured pair answers
+    /// `configuredPairNotRemovable`. The daemon removes configured pairs with
+    /// `origin: .configured` when they leave the config file.
+    public func removeLoopbackPair(associationId: AssociationId, origin: LoopbackOrigin) throws(LoopbackError) {
+        guard let index = pairs.firstIndex(where: { $0.associationId == associationId }) else {
+            throw .pairNotFound(associationId)
+        }
+        let pair = pairs[index]
+        switch (origin, pair.origin) {
+        case (.transient, .configured): throw .configuredPairNotRemovable(associationId)
+        case (.configured, .transient): throw .notAConfiguredPair(associationId)
+        default: break
+        }
+        pairs.remove(at: index)
+        for id in [pair.endpointIdA, pair.endpointIdB] {
+            if let node = nodesById[id] { unregister(node) }
+        }
+    }
+
+    /// Mutes or unmutes a pair (both directions). While muted, messages sent on either side are
+    /// dropped — including scheduled ones falling due — and senders are told they were sent.
+    public func setMuted(associationId: AssociationId, _ muted: Bool) throws(LoopbackError) {
+        guard let index = pairs.firstIndex(where: { $0.associationId == associationId }) else {
+            throw .pairNotFound(associationId)
+        }
+        pairs[index].isMuted = muted
+        for id in [pairs[index].endpointIdA, pairs[index].endpointIdB] {
+            if let node = nodesById[id] { update(node) { $0.isMuted = muted } }
+        }
+    }
+
+    /// Makes the configured pairs match `definitions` (the config file after a load or an
+    /// edit): configured pairs no longer listed, or listed with a different definition, are
+    /// removed; listed pairs not present are created. Transient pairs are left alone. A pair
+    /// that fails validation is reported and the others are still applied.
+    @discardableResult
+    public func reconcileConfiguredPairs(_ definitions: [LoopbackPairDefinition]) -> ConfiguredPairsReconciliation {
+        var result = ConfiguredPairsReconciliation()
+        let wanted = Dictionary(definitions.map { ($0.associationId, $0) }, uniquingKeysWith: { first, _ in first })
+        for pair in pairs where pair.origin == .configured && wanted[pair.associationId] != pair.definition {
+            do {
+                try removeLoopbackPair(associationId: pair.associationId, origin: .configured)
+                result.removed.append(pair.associationId)
+            } catch {
+                result.failures.append((pair.associationId, error))
+            }
+        }
+        for definition in definitions where loopbackPair(definition.associationId)?.definition != definition {
+            do {
+                try createLoopbackPair(definition, origin: .configured)
+                result.added.append(definition.associationId)
+            } catch {
+                result.failures.append((definition.associationId, error))
+            }
+        }
+        return result
+    }
+
+    // MARK: Internals
+
+    func validate(_ definition: LoopbackPairDefinition) throws(LoopbackError) {
+        if pairs.contains(where: { $0.associationId == definition.associationId }) {
+            throw .duplicateAssociationId(definition.associationId)
+        }
+        for side in LoopbackSide.allCases where definition.endpoint(side).name.isBlank {
+            throw .blankName(side: side)
+        }
+        guard LoopbackPairDefinition.groupCountRange.contains(definition.groupCount) else {
+            throw .groupCountOutOfRange(definition.groupCount)
+        }
+        for side in LoopbackSide.allCases {
+            let id = definition.endpoint(side).uniqueIdentifier
+            if let other = pairs.first(where: { $0.definition.endpoint(side).uniqueIdentifier.value == id.value }) {
+                throw .duplicateUniqueIdentifier(id, side: side, existingPair: other.associationId)
+            }
+        }
+        if Self.nameKey(definition.endpointA.name) == Self.nameKey(definition.endpointB.name) {
+            throw .sameNameOnBothSides(definition.endpointB.name)
+        }
+        for side in LoopbackSide.allCases {
+            let name = definition.endpoint(side).name
+            let key = Self.nameKey(name)
+            for pair in pairs {
+                for existingSide in LoopbackSide.allCases where Self.nameKey(pair.definition.endpoint(existingSide).name) == key {
+                    throw .duplicateEndpointName(name, side: side, existing: pair.definition.endpointId(existingSide))
+                }
+            }
+        }
+    }
+
+    /// How loopback names are compared: case-insensitively, ignoring surrounding whitespace
+    /// (they become ALSA client names, which users type).
+    static func nameKey(_ name: String) -> String {
+        String(name.trimmingWhitespace()).lowercased()
+    }
+
+    func loopbackEndpoint(_ definition: LoopbackPairDefinition, side: LoopbackSide) -> MidiEndpoint {
+        let endpoint = definition.endpoint(side)
+        return MidiEndpoint(
+            id: definition.endpointId(side), transport: .loopback, deviceInstanceId: .loopbackTransport,
+            transportSupplied: TransportSuppliedInfo(name: endpoint.name, description: endpoint.description,
+                                                     serialNumber: endpoint.uniqueIdentifier.original),
+            groupTerminalBlocks: [GroupTerminalBlock(number: 1, name: endpoint.name, direction: .bidirectional,
+                                                     firstGroup: 0, groupCount: UInt8(definition.groupCount))],
+            groupCount: definition.groupCount, loopbackAssociationId: definition.associationId,
+            loopbackSide: side, isMuted: false)
+    }
+}
+
+/// What `reconcileConfiguredPairs` did.
+public struct ConfiguredPairsReconciliation: Sendable {
+    public var added: [AssociationId] = []
+    public var removed: [AssociationId] = []
+    /// Pairs that could not be created (or removed), with why.
+    public var failures: [(associationId: AssociationId, error: LoopbackError)] = []
+}
