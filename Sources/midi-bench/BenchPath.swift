@@ -44,6 +44,7 @@ protocol MessageSink: AnyObject {
 protocol BenchReceiver: AnyObject {
     /// Delivers messages to `sink` until it is done, or until nothing arrived for
     /// `idleTimeout` nanoseconds after the first message (or `startTimeout` before it).
-    func run(_ sink: MessageSink, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError)
+    /// Calls `ready` once messages sent from now on are sure to reach the sink.
+    func run(_ sink: MessageSink, ready: () -> Void, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError)
     func close()
 }

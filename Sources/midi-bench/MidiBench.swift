@@ -8,6 +8,6 @@ struct MidiBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "midi-bench",
         abstract: "Benchmarks for midisrv against a baseline relay of the same shape.",
-        subcommands: [AllCommand.self, SendCommand.self, ReceiveCommand.self, RelayCommand.self],
+        subcommands: [AllCommand.self, SendCommand.self, ReceiveCommand.self, RelayCommand.self, PairCommand.self],
         defaultSubcommand: AllCommand.self)
 }

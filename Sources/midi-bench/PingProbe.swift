@@ -20,7 +20,7 @@ enum PingProbe {
                 0xF3FE_0000, UInt32(truncatingIfNeeded: sent >> 32), UInt32(truncatingIfNeeded: sent), 0)))
             try link.send(UnsafeBufferPointer(storage))
             sink.waiting = true
-            try link.run(sink, startTimeout: 2_000_000_000, idleTimeout: 2_000_000_000)
+            try link.run(sink, ready: {}, startTimeout: 2_000_000_000, idleTimeout: 2_000_000_000)
             guard !sink.waiting else { throw .timeout("no ping reply from midisrv within 2 s") }
             BenchClock.sleep(until: sent &+ interval)
         }

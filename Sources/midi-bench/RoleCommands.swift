@@ -95,8 +95,7 @@ struct ReceiveCommand: ParsableCommand {
             switch measure.mode {
             case .latency:
                 let sink = LatencySink(warmup: measure.warmup, count: measure.count)
-                emitReady()
-                try receiver.run(sink, startTimeout: 4 * idle, idleTimeout: idle)
+                try receiver.run(sink, ready: emitReady, startTimeout: 4 * idle, idleTimeout: idle)
                 receiver.close()
                 let checker = sink.checker
                 result = ReceiverResult(path: target.path, mode: .latency, expected: sink.expected, received: checker.received,
@@ -106,8 +105,7 @@ struct ReceiveCommand: ParsableCommand {
                                         measureStart: 0, lastArrival: 0)
             case .throughput:
                 let sink = ThroughputSink(total: measure.warmup + measure.count, warmup: measure.warmup, progress: progress)
-                emitReady()
-                try receiver.run(sink, startTimeout: 4 * idle, idleTimeout: idle)
+                try receiver.run(sink, ready: emitReady, startTimeout: 4 * idle, idleTimeout: idle)
                 receiver.close()
                 let checker = sink.checker
                 result = ReceiverResult(path: target.path, mode: .throughput, expected: sink.expected, received: checker.received,
@@ -145,6 +143,33 @@ struct RelayCommand: ParsableCommand {
         } catch {
             Console.error("midi-bench relay: \(error)")
             unlink(socket)
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct PairCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pair",
+        abstract: "Create a transient loopback pair on a running midisrv and print its A and B ids (for running roles by hand).")
+
+    @Option(help: ArgumentHelp("midisrv's socket.", valueName: "path"))
+    var socket: String
+
+    @Option(help: "Pair name (the endpoints are \"<name> (A)\" and \"<name> (B)\").")
+    var name: String = "Bench Loopback"
+
+    @Option(name: .customLong("unique-id"), help: "Unique identifier of both sides.")
+    var uniqueIdentifier: String = "BENCH"
+
+    func run() throws {
+        do {
+            let control = try DaemonControl(socketPath: socket, clientName: "midi-bench pair")
+            defer { control.close() }
+            let (a, b) = try control.createLoopbackPair(name: name, uniqueIdentifier: uniqueIdentifier)
+            Console.out(a)
+            Console.out(b)
+        } catch {
+            Console.error("midi-bench pair: \(error)")
             throw ExitCode(1)
         }
     }

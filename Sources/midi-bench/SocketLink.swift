@@ -97,7 +97,8 @@ final class SocketLink: BenchSender, BenchReceiver {
 
     // MARK: Receiving
 
-    func run(_ sink: MessageSink, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError) {
+    func run(_ sink: MessageSink, ready: () -> Void, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError) {
+        ready()   // the connection is open: what is sent now waits in the socket
         var lastArrival = BenchClock.now()
         var started = false
         while !sink.isDone {
