@@ -34,8 +34,9 @@ protocol BenchSender: AnyObject {
 
 /// What a receiving role does with each message.
 protocol MessageSink: AnyObject {
-    /// One message and the time it arrived (CLOCK_MONOTONIC ns).
-    func take(_ message: TimestampedUMP, arrival: UInt64)
+    /// One message and the time it arrived (CLOCK_MONOTONIC ns) — evaluated only when the
+    /// sink needs it, so a throughput run does not read the clock per message.
+    func take(_ message: TimestampedUMP, arrival: @autoclosure () -> UInt64)
     /// Whether everything expected has arrived.
     var isDone: Bool { get }
 }

@@ -33,7 +33,8 @@ final class PingSink: MessageSink {
     var waiting = false
     init(capacity: Int) { samples = SampleBuffer(capacity: capacity) }
 
-    func take(_ message: TimestampedUMP, arrival: UInt64) {
+    func take(_ message: TimestampedUMP, arrival: @autoclosure () -> UInt64) {
+        let arrival = arrival()
         let p = message.packet
         guard p.word0 == 0xF3FD_0000 else { return }
         let sent = UInt64(p.word1) << 32 | UInt64(p.word2)

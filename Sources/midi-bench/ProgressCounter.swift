@@ -14,9 +14,12 @@ final class ProgressCounter {
     private let counter: UnsafeMutablePointer<Atomic<UInt64>>
     static let size = 4096
 
-    /// Maps `path`, creating it (zero-filled, one page) when `create` is set.
+    /// Maps `path`. With `create` (the receiver), a fresh zero-filled page replaces whatever
+    /// was there — a new file, never a truncated old one, so a stale sender still mapping the
+    /// old file cannot fault on it.
     init(path: String, create: Bool) throws(BenchError) {
-        let flags = create ? (O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC) : (O_RDWR | O_CLOEXEC)
+        if create { unlink(path) }
+        let flags = create ? (O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC) : (O_RDWR | O_CLOEXEC)
         let fd = open(path, flags, 0o600)
         guard fd >= 0 else { throw .system("open \(path)", errno) }
         defer { close(fd) }

@@ -17,7 +17,8 @@ final class LatencySink: MessageSink {
     }
 
     @inline(__always)
-    func take(_ message: TimestampedUMP, arrival: UInt64) {
+    func take(_ message: TimestampedUMP, arrival: @autoclosure () -> UInt64) {
+        let arrival = arrival()
         checker.observe(message.packet)
         guard let sequence = SequenceCodec.sequence(of: message.packet) else { return }
         guard Int(sequence) >= warmup else { return }
@@ -38,9 +39,9 @@ final class ThroughputSink: MessageSink {
     let warmup: Int
     private(set) var checker = SequenceChecker()
     let progress: ProgressCounter?
-    private(set) var firstArrival: UInt64 = 0
     /// Arrival of message number `warmup` (the start of the measured interval).
     private(set) var measureStart: UInt64 = 0
+    /// Arrival of the message that completed the stream (0 if it never completed).
     private(set) var lastArrival: UInt64 = 0
 
     init(total: Int, warmup: Int, progress: ProgressCounter?) {
@@ -50,13 +51,12 @@ final class ThroughputSink: MessageSink {
     }
 
     @inline(__always)
-    func take(_ message: TimestampedUMP, arrival: UInt64) {
+    func take(_ message: TimestampedUMP, arrival: @autoclosure () -> UInt64) {
         checker.observe(message.packet)
         let received = checker.received
         progress?.store(UInt64(received))
-        if received == 1 { firstArrival = arrival }
-        if received == warmup + 1 { measureStart = arrival }
-        lastArrival = arrival
+        if received == warmup + 1 { measureStart = arrival() }
+        if lastArrival == 0 && checker.position >= expected { lastArrival = arrival() }
     }
 
     var isDone: Bool { checker.position >= expected }

@@ -130,11 +130,9 @@ final class SocketLink: BenchSender, BenchReceiver {
                     try handleControl(datagram)
                     continue
                 }
-                let batch: UMPBatchReader
-                do { batch = try UMPBatchReader(header: header, frame: datagram) } catch {
+                do { try BatchWalker.deliver(datagram, header: header, to: sink, arrival: arrival) } catch {
                     throw .protocolFailure("malformed UMP batch: \(error)")
                 }
-                for message in batch { sink.take(message, arrival: arrival) }
                 started = true
                 lastArrival = arrival
             }
