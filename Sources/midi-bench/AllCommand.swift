@@ -13,19 +13,22 @@ struct AllCommand: ParsableCommand {
     @Option(help: "Paths to measure, comma-separated: relay, ipc, sdk.")
     var paths: String = "relay,ipc,sdk"
 
-    @Option(name: .customLong("latency-count"), help: "Latency samples per path (after the warm-up).")
+    @Option(help: "Rounds: each runs every path once per measurement, paths interleaved, so that a change in the machine's load hits all paths alike.")
+    var rounds: Int = 3
+
+    @Option(name: .customLong("latency-count"), help: "Latency samples per path, over all rounds (after the warm-ups).")
     var latencyCount: Int = 20_000
 
-    @Option(name: .customLong("latency-warmup"), help: "Latency warm-up messages per path.")
+    @Option(name: .customLong("latency-warmup"), help: "Latency warm-up messages per path and round.")
     var latencyWarmup: Int = 2_000
 
     @Option(name: .customLong("interval-us"), help: "Latency: microseconds between messages.")
     var intervalMicroseconds: Int = 200
 
-    @Option(name: .customLong("throughput-count"), help: "Throughput: messages measured per path (after the warm-up).")
+    @Option(name: .customLong("throughput-count"), help: "Throughput: messages measured per path and round (after the warm-up).")
     var throughputCount: Int = 3_000_000
 
-    @Option(name: .customLong("throughput-warmup"), help: "Throughput warm-up messages per path.")
+    @Option(name: .customLong("throughput-warmup"), help: "Throughput warm-up messages per path and round.")
     var throughputWarmup: Int = 200_000
 
     @Option(help: "Throughput: messages per sendMultipleMessages call.")
@@ -52,12 +55,29 @@ struct AllCommand: ParsableCommand {
     @Flag(name: .customLong("keep-scratch"), help: "Keep the scratch directory (daemon logs, sockets).")
     var keepScratch = false
 
+    @Option(help: ArgumentHelp("Run the bench, the daemon, the relay and every role at SCHED_FIFO priority N (needs CAP_SYS_NICE): on a machine shared with other work, this keeps its load out of the tails. Default: normal scheduling.", valueName: "N"))
+    var realtime: Int32?
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard latencyCount >= rounds, throughputCount > 0 else { throw ValidationError("counts must be positive (and --latency-count at least --rounds)") }
+        guard batch > 0, window == 0 || window >= batch else { throw ValidationError("--batch must be positive and --window 0 or at least --batch") }
+    }
+
     func run() throws {
         let selected = try paths.split(separator: ",").map { (name) throws -> BenchPath in
             guard let path = BenchPath(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("unknown path \"\(name)\" (relay, ipc, sdk)")
             }
             return path
+        }
+        if let realtime {
+            // Children inherit the policy (posix_spawn without POSIX_SPAWN_SETSCHEDULER).
+            var parameter = sched_param(sched_priority: realtime)
+            guard sched_setscheduler(0, SCHED_FIFO, &parameter) == 0 else {
+                Console.error("midi-bench: --realtime \(realtime): \(BenchError.system("sched_setscheduler(SCHED_FIFO)", errno))")
+                throw ExitCode(1)
+            }
         }
         let own = Self.ownExecutable()
         let daemonExecutable = midisrv ?? (own as NSString).deletingLastPathComponent + "/midisrv"
@@ -75,8 +95,9 @@ struct AllCommand: ParsableCommand {
 
         var report = BenchReport(
             date: ISO8601DateFormatter().string(from: Date()), commit: commit,
-            machine: .init(cpus: sysconf(Int32(_SC_NPROCESSORS_ONLN)), kernel: Self.kernel(), loadBefore: Self.loadAverage(), loadAfter: ""),
-            settings: .init(latencyCount: latencyCount, latencyWarmup: latencyWarmup, intervalMicroseconds: intervalMicroseconds,
+            machine: .init(cpus: sysconf(Int32(_SC_NPROCESSORS_ONLN)), kernel: Self.kernel(), loadBefore: Self.loadAverage(), loadAfter: "",
+                           scheduling: realtime.map { "SCHED_FIFO \($0)" } ?? "normal (SCHED_OTHER)"),
+            settings: .init(rounds: rounds, latencyCount: latencyCount, latencyWarmup: latencyWarmup, intervalMicroseconds: intervalMicroseconds,
                             throughputCount: throughputCount, throughputWarmup: throughputWarmup, batch: batch, window: window,
                             pingCount: pingCount, pairs: pairs))
         let runner = RoleRunner(executable: own, scratch: scratch)
@@ -86,28 +107,33 @@ struct AllCommand: ParsableCommand {
             defer { daemon.stop() }
             let endpoints = try PairSetup.createBenchPair(socketPath: daemon.socketPath)
             for path in selected { report.paths.append(BenchReport.PathFigures(path: path)) }
-            for mode in BenchMode.allCases {
-                for index in report.paths.indices {
-                    let path = report.paths[index].path
-                    progress("\(mode.rawValue), \(path.label)…")
-                    do {
-                        let measure = mode == .latency
-                            ? RoleRunner.Measure(mode: mode, count: latencyCount, warmup: latencyWarmup,
-                                                 intervalMicroseconds: intervalMicroseconds, batch: batch, window: window)
-                            : RoleRunner.Measure(mode: mode, count: throughputCount, warmup: throughputWarmup,
-                                                 intervalMicroseconds: intervalMicroseconds, batch: batch, window: window)
-                        let (sent, received) = try runner.run(path: path, measure: measure,
-                                                              daemonSocket: daemon.socketPath, endpoints: endpoints)
-                        if mode == .latency {
-                            report.paths[index].latencySender = sent
-                            report.paths[index].latencyReceiver = received
-                        } else {
-                            report.paths[index].throughputSender = sent
-                            report.paths[index].throughputReceiver = received
+            for round in 1...rounds {
+                for mode in BenchMode.allCases {
+                    for index in report.paths.indices {
+                        let path = report.paths[index].path
+                        progress("round \(round)/\(rounds): \(mode.rawValue), \(path.label)…")
+                        // Latency samples are split over the rounds; throughput runs in full each round.
+                        let share = latencyCount / rounds + (round <= latencyCount % rounds ? 1 : 0)
+                        let measure = RoleRunner.Measure(
+                            mode: mode, count: mode == .latency ? share : throughputCount,
+                            warmup: mode == .latency ? latencyWarmup : throughputWarmup,
+                            intervalMicroseconds: intervalMicroseconds, batch: batch, window: window)
+                        do {
+                            let run = try runner.run(path: path, measure: measure, round: round, daemon: daemon,
+                                                     endpoints: endpoints)
+                            if mode == .latency { report.paths[index].latencyRuns.append(run) }
+                            else { report.paths[index].throughputRuns.append(run) }
+                        } catch {
+                            report.paths[index].failures.append("round \(round), \(mode.rawValue): \(error)")
                         }
-                    } catch {
-                        report.paths[index].failures.append("\(mode.rawValue): \(error)")
                     }
+                }
+            }
+            for index in report.paths.indices {
+                do {
+                    report.paths[index].latency = try runner.mergedLatency(path: report.paths[index].path, rounds: rounds)
+                } catch {
+                    report.paths[index].failures.append("latency samples: \(error)")
                 }
             }
             progress("ping…")
@@ -177,9 +203,20 @@ struct RoleRunner {
     let executable: String
     let scratch: String
 
-    func run(path: BenchPath, measure: Measure, daemonSocket: String,
-             endpoints: (a: String, b: String)) throws(BenchError) -> (SenderResult, ReceiverResult) {
-        let tag = "\(path.rawValue)-\(measure.mode.rawValue)"
+    func samplesPath(_ path: BenchPath, round: Int) -> String { scratch + "/samples-\(path.rawValue)-\(round)" }
+
+    /// Every round's latency samples of a path, merged, summarized.
+    func mergedLatency(path: BenchPath, rounds: Int) throws(BenchError) -> LatencySummary? {
+        var all: [UInt64] = []
+        for round in 1...rounds where access(samplesPath(path, round: round), F_OK) == 0 {
+            all += try SampleBuffer.read(from: samplesPath(path, round: round))
+        }
+        return all.isEmpty ? nil : LatencySummary(sorted: all.sorted())
+    }
+
+    func run(path: BenchPath, measure: Measure, round: Int, daemon: DaemonInstance,
+             endpoints: (a: String, b: String)) throws(BenchError) -> BenchReport.Run {
+        let tag = "\(path.rawValue)-\(measure.mode.rawValue)-\(round)"
         var relay: ChildProcess?
         let socket: String
         if path == .relay {
@@ -188,7 +225,7 @@ struct RoleRunner {
             guard try child.readLine(timeoutSeconds: 20) == "ready" else { throw .process("the relay did not start") }
             relay = child
         } else {
-            socket = daemonSocket
+            socket = daemon.socketPath
         }
         defer { relay?.stop() }
         var common = ["--path", path.rawValue, "--socket", socket, "--mode", measure.mode.rawValue,
@@ -196,11 +233,13 @@ struct RoleRunner {
                       "--interval-us", "\(measure.intervalMicroseconds)", "--batch", "\(measure.batch)",
                       "--window", "\(measure.window)"]
         if measure.mode == .throughput { common += ["--progress", scratch + "/progress-\(tag)"] }
+        if measure.mode == .latency { common += ["--samples", samplesPath(path, round: round)] }
         let receiver = try ChildProcess(name: "receiver (\(path.label))", executable: executable,
                                         arguments: ["receive"] + common + (path == .relay ? [] : ["--endpoint", endpoints.b]))
         defer { receiver.stop() }
         let ready = try receiver.readLine(timeoutSeconds: 30)
         guard ready == "ready" else { throw .process("receiver printed \"\(ready)\" instead of ready") }
+        let daemonCPU = path == .relay ? nil : CPUTime.nanoseconds(pid: daemon.pid)
         let sender = try ChildProcess(name: "sender (\(path.label))", executable: executable,
                                       arguments: ["send"] + common + (path == .relay ? [] : ["--endpoint", endpoints.a]))
         defer { sender.stop() }
@@ -208,9 +247,15 @@ struct RoleRunner {
         let budget = measure.mode == .latency ? total * Double(measure.intervalMicroseconds) / 1e6 * 3 + 30 : total / 50_000 + 60
         let sent = try sender.readResult(SenderResult.self, timeoutSeconds: budget)
         let received = try receiver.readResult(ReceiverResult.self, timeoutSeconds: 30)
+        var forwarderCPU: UInt64?
+        if let relay {
+            forwarderCPU = try relay.readResult(RelayResult.self, timeoutSeconds: 10).cpuNanoseconds
+        } else if let before = daemonCPU, let after = CPUTime.nanoseconds(pid: daemon.pid) {
+            forwarderCPU = after &- before
+        }
         sender.waitForExit(timeoutSeconds: 10)
         receiver.waitForExit(timeoutSeconds: 10)
-        return (sent, received)
+        return BenchReport.Run(sender: sent, receiver: received, forwarderCPUNanoseconds: forwarderCPU)
     }
 }
 

@@ -7,26 +7,49 @@ struct BenchReport: Codable {
         var kernel: String
         var loadBefore: String
         var loadAfter: String
+        var scheduling: String
     }
 
-    /// One path's figures: latency (ns) and throughput (messages/s), with the raw role results.
+    /// One sender/receiver pair's results.
+    struct Run: Codable {
+        var sender: SenderResult
+        var receiver: ReceiverResult
+        /// CPU the forwarding process (daemon or relay) spent during the run.
+        var forwarderCPUNanoseconds: UInt64?
+        var lost: Int { receiver.lost + sender.reportedLosses }
+        var messages: Int { sender.sent }
+    }
+
+    /// One path's figures over all rounds: latency (ns, samples of every round merged) and
+    /// throughput (messages/s, the median round), with every run's raw results.
     struct PathFigures: Codable {
         var path: BenchPath
-        var latencySender: SenderResult?
-        var latencyReceiver: ReceiverResult?
-        var throughputSender: SenderResult?
-        var throughputReceiver: ReceiverResult?
+        var latencyRuns: [Run] = []
+        var throughputRuns: [Run] = []
+        var latency: LatencySummary?
         /// What went wrong running this path (the figures above may be partial).
         var failures: [String] = []
 
-        var latency: LatencySummary? { latencyReceiver?.latency }
-        var messagesPerSecond: Double? { throughputReceiver?.messagesPerSecond }
-        /// Lost: never arrived, or the daemon reported it undelivered.
-        var lost: Int {
-            (latencyReceiver?.lost ?? 0) + (throughputReceiver?.lost ?? 0)
-                + (latencySender?.reportedLosses ?? 0) + (throughputSender?.reportedLosses ?? 0)
+        init(path: BenchPath) { self.path = path }
+
+        var rates: [Double] { throughputRuns.map(\.receiver.messagesPerSecond).sorted() }
+
+        /// CPU per message in the throughput runs, all rounds together: (sender, forwarder,
+        /// receiver) in ns.
+        var cpuPerMessage: (sender: Double, forwarder: Double?, receiver: Double)? {
+            let messages = Double(throughputRuns.reduce(0) { $0 + $1.messages })
+            guard messages > 0 else { return nil }
+            let sender = Double(throughputRuns.reduce(UInt64(0)) { $0 + $1.sender.cpuNanoseconds })
+            let receiver = Double(throughputRuns.reduce(UInt64(0)) { $0 + $1.receiver.cpuNanoseconds })
+            let forwarded = throughputRuns.compactMap(\.forwarderCPUNanoseconds)
+            let forwarder = forwarded.count == throughputRuns.count ? Double(forwarded.reduce(0, +)) / messages : nil
+            return (sender / messages, forwarder, receiver / messages)
         }
-        var outOfOrder: Int { (latencyReceiver?.outOfOrder ?? 0) + (throughputReceiver?.outOfOrder ?? 0) }
+        /// The median round (the lower middle one for an even count).
+        var messagesPerSecond: Double? { rates.isEmpty ? nil : rates[(rates.count - 1) / 2] }
+        /// Lost: never arrived, or the daemon reported it undelivered.
+        var lost: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.lost } }
+        var outOfOrder: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.receiver.outOfOrder } }
     }
 
     struct Ping: Codable {
@@ -42,6 +65,7 @@ struct BenchReport: Codable {
     }
 
     struct Settings: Codable {
+        var rounds: Int
         var latencyCount: Int
         var latencyWarmup: Int
         var intervalMicroseconds: Int
@@ -106,6 +130,10 @@ enum Format {
     static func micros(_ nanoseconds: UInt64) -> String { String(format: "%.1f", Double(nanoseconds) / 1000) }
     static func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }
     static func rate(_ value: Double) -> String { grouped(Int(value.rounded())) }
+    /// 1.23M / 456k: for ranges in narrow columns.
+    static func compact(_ value: Double) -> String {
+        value >= 1_000_000 ? String(format: "%.2fM", value / 1_000_000) : String(format: "%.0fk", value / 1000)
+    }
     static func grouped(_ value: Int) -> String {
         let digits = String(abs(value))
         var out = ""
@@ -128,9 +156,10 @@ extension BenchReport {
     func rendered() -> String {
         var lines: [String] = []
         lines.append("MIDI Services bench — \(date), commit \(commit)")
-        lines.append("machine: \(machine.cpus) CPUs, kernel \(machine.kernel), load average \(machine.loadBefore) before, \(machine.loadAfter) after")
-        lines.append("latency: \(Format.grouped(settings.latencyCount)) messages, one every \(settings.intervalMicroseconds) µs, after \(Format.grouped(settings.latencyWarmup)) warm-up; "
-            + "throughput: \(Format.grouped(settings.throughputCount)) 32-bit UMPs in batches of \(settings.batch), window \(Format.grouped(settings.window)), after \(Format.grouped(settings.throughputWarmup)) warm-up")
+        lines.append("machine: \(machine.cpus) CPUs, kernel \(machine.kernel), load average \(machine.loadBefore) before, \(machine.loadAfter) after, scheduling \(machine.scheduling)")
+        lines.append("\(settings.rounds) rounds, paths interleaved in each; "
+            + "latency: \(Format.grouped(settings.latencyCount)) messages in all, one every \(settings.intervalMicroseconds) µs, after \(Format.grouped(settings.latencyWarmup)) warm-up per round; "
+            + "throughput (median round): \(Format.grouped(settings.throughputCount)) 32-bit UMPs per round in batches of \(settings.batch), window \(Format.grouped(settings.window)), after \(Format.grouped(settings.throughputWarmup)) warm-up")
         lines.append("")
         let labelWidth = 22, column = 18
         let shown = paths.map(\.path)
@@ -156,6 +185,16 @@ extension BenchReport {
         row("latency min (µs)", { $0.latency.map { Double($0.min) } }, us, ratio: false)
         row("latency max (µs)", { $0.latency.map { Double($0.max) } }, us, ratio: false)
         row("throughput (msg/s)", { $0.messagesPerSecond }, { Format.rate($0) }, ratio: true)
+        var rangeLine = Format.pad("  rounds min–max", labelWidth, right: false)
+        for figures in paths {
+            let rates = figures.rates
+            rangeLine += Format.pad(rates.isEmpty ? "—" : "\(Format.compact(rates.first!))–\(Format.compact(rates.last!))", column)
+        }
+        lines.append(rangeLine)
+        let ns: (Double) -> String = { String(format: "%.0f", $0) }
+        row("CPU/msg sender (ns)", { $0.cpuPerMessage?.sender }, ns, ratio: true)
+        row("CPU/msg forwarder (ns)", { $0.cpuPerMessage?.forwarder }, ns, ratio: true)
+        row("CPU/msg receiver (ns)", { $0.cpuPerMessage?.receiver }, ns, ratio: true)
         var lossLine = Format.pad("lost / out of order", labelWidth, right: false)
         for figures in paths { lossLine += Format.pad("\(figures.lost) / \(figures.outOfOrder)", column) }
         lines.append(lossLine)

@@ -42,6 +42,9 @@ struct MeasureOptions: ParsableArguments {
     @Option(name: .customLong("timeout-ms"), help: "Receiver: give up after this long without a message.")
     var timeoutMilliseconds: Int = 5000
 
+    @Option(help: ArgumentHelp("Latency receiver: also write the raw samples (ns, UInt64) here.", valueName: "path"))
+    var samples: String?
+
     func validate() throws {
         guard count > 0, warmup >= 0 else { throw ValidationError("--count must be positive and --warmup not negative") }
         guard intervalMicroseconds > 0 else { throw ValidationError("--interval-us must be positive") }
@@ -91,28 +94,31 @@ struct ReceiveCommand: ParsableCommand {
             let progress = try measure.progress.map { (path) throws(BenchError) in try ProgressCounter(path: path, create: true) }
             let receiver = try Links.receiver(path: target.path, socket: target.socket, endpoint: target.endpoint)
             let idle = UInt64(measure.timeoutMilliseconds) * 1_000_000
+            var cpuStart: UInt64 = 0
+            let ready = { cpuStart = CPUTime.ownNanoseconds(); emitReady() }
             let result: ReceiverResult
             switch measure.mode {
             case .latency:
                 let sink = LatencySink(warmup: measure.warmup, count: measure.count)
-                try receiver.run(sink, ready: emitReady, startTimeout: 4 * idle, idleTimeout: idle)
+                try receiver.run(sink, ready: ready, startTimeout: 4 * idle, idleTimeout: idle)
                 receiver.close()
+                if let samples = measure.samples { try sink.samples.write(to: samples) }
                 let checker = sink.checker
                 result = ReceiverResult(path: target.path, mode: .latency, expected: sink.expected, received: checker.received,
                                         lost: checker.lost(sent: sink.expected), outOfOrder: checker.outOfOrder,
                                         foreign: checker.foreign, latency: sink.samples.summary(),
                                         badTimestamps: sink.badTimestamps, measuredMessages: sink.samples.count,
-                                        measureStart: 0, lastArrival: 0)
+                                        measureStart: 0, lastArrival: 0, cpuNanoseconds: CPUTime.ownNanoseconds() &- cpuStart)
             case .throughput:
                 let sink = ThroughputSink(total: measure.warmup + measure.count, warmup: measure.warmup, progress: progress)
-                try receiver.run(sink, ready: emitReady, startTimeout: 4 * idle, idleTimeout: idle)
+                try receiver.run(sink, ready: ready, startTimeout: 4 * idle, idleTimeout: idle)
                 receiver.close()
                 let checker = sink.checker
                 result = ReceiverResult(path: target.path, mode: .throughput, expected: sink.expected, received: checker.received,
                                         lost: checker.lost(sent: sink.expected), outOfOrder: checker.outOfOrder,
                                         foreign: checker.foreign, latency: nil, badTimestamps: 0,
                                         measuredMessages: sink.measuredMessages, measureStart: sink.measureStart,
-                                        lastArrival: sink.lastArrival)
+                                        lastArrival: sink.lastArrival, cpuNanoseconds: CPUTime.ownNanoseconds() &- cpuStart)
             }
             emitJSON(result)
         } catch {
@@ -140,6 +146,7 @@ struct RelayCommand: ParsableCommand {
             try relay.run()
             relay.close()
             unlink(socket)
+            emitJSON(RelayResult(forwardedFrames: relay.forwarded, cpuNanoseconds: CPUTime.ownNanoseconds()))
         } catch {
             Console.error("midi-bench relay: \(error)")
             unlink(socket)

@@ -18,6 +18,8 @@ struct SenderResult: Codable, Sendable {
     var windowWaits: Int
     /// Paced sends that started late by more than one interval (the sender was descheduled).
     var lateSends: Int
+    /// CPU this process used during the run (all threads).
+    var cpuNanoseconds: UInt64
 }
 
 /// Printed by a `receive` role as its last stdout line (JSON).
@@ -36,11 +38,19 @@ struct ReceiverResult: Codable, Sendable {
     var measuredMessages: Int
     var measureStart: UInt64
     var lastArrival: UInt64
+    /// CPU this process used from ready to the end (all threads, the SDK's reader included).
+    var cpuNanoseconds: UInt64
 
     var messagesPerSecond: Double {
         guard lastArrival > measureStart, measuredMessages > 0 else { return 0 }
         return Double(measuredMessages) / (Double(lastArrival - measureStart) / 1e9)
     }
+}
+
+/// Printed by the relay when it ends.
+struct RelayResult: Codable, Sendable {
+    var forwardedFrames: Int
+    var cpuNanoseconds: UInt64
 }
 
 /// One line of JSON on stdout, flushed at once (the coordinator reads it through a pipe).

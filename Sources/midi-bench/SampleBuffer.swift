@@ -1,3 +1,5 @@
+import Glibc
+
 /// Latency samples (nanoseconds) in storage allocated once, before the measurement: recording a
 /// sample is a store and an increment, so the bench's own per-message path never allocates.
 /// Percentiles come from sorting the samples in place afterwards (exact, not bucketed).
@@ -24,6 +26,45 @@ final class SampleBuffer {
         }
         storage[count] = nanoseconds
         count &+= 1
+    }
+
+    /// Writes the recorded samples, raw (native-endian UInt64), so the coordinator can merge
+    /// rounds before taking percentiles.
+    func write(to path: String) throws(BenchError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        defer { close(fd) }
+        let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: storage[0..<count]))
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .system("write \(path)", errno) }
+            offset += n
+        }
+    }
+
+    /// Reads a file written by `write(to:)`.
+    static func read(from path: String) throws(BenchError) -> [UInt64] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .system("fstat \(path)", errno) }
+        var samples = [UInt64](repeating: 0, count: Int(info.st_size) / 8)
+        let wanted = samples.count * 8
+        let got = samples.withUnsafeMutableBytes { buffer -> Int in
+            var offset = 0
+            while offset < wanted {
+                let n = Glibc.read(fd, buffer.baseAddress! + offset, wanted - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                offset += n
+            }
+            return offset
+        }
+        guard got == wanted else { throw .process("\(path): read \(got) of \(wanted) bytes") }
+        return samples
     }
 
     /// Sorts what was recorded and summarizes it.

@@ -13,6 +13,7 @@ enum SenderLoops {
         defer { storage.deallocate() }
         storage.initialize(repeating: TimestampedUMP(timestamp: 0, packet: UMPPacket(0)))
         let total = warmup + count
+        let cpuStart = CPUTime.ownNanoseconds()
         let start = BenchClock.now()
         var deadline = start &+ interval
         var late = 0
@@ -29,9 +30,10 @@ enum SenderLoops {
             }
         }
         let end = BenchClock.now()
+        let cpu = CPUTime.ownNanoseconds() &- cpuStart
         try sender.finish()
         return SenderResult(path: path, mode: .latency, sent: total, startTime: start, endTime: end,
-                            reportedLosses: sender.reportedLosses, windowWaits: 0, lateSends: late)
+                            reportedLosses: sender.reportedLosses, windowWaits: 0, lateSends: late, cpuNanoseconds: cpu)
     }
 
     /// Back-to-back batches of `batch` 32-bit UMPs carrying consecutive sequence numbers, with
@@ -43,6 +45,7 @@ enum SenderLoops {
         storage.initialize(repeating: TimestampedUMP(timestamp: 0, packet: UMPPacket(0)))
         var sent = 0
         var waits = 0
+        let cpuStart = CPUTime.ownNanoseconds()
         let start = BenchClock.now()
         while sent < total {
             let n = min(batch, total - sent)
@@ -58,9 +61,10 @@ enum SenderLoops {
             sent += n
         }
         let end = BenchClock.now()
+        let cpu = CPUTime.ownNanoseconds() &- cpuStart
         try sender.finish()
         return SenderResult(path: path, mode: .throughput, sent: sent, startTime: start, endTime: end,
-                            reportedLosses: sender.reportedLosses, windowWaits: waits, lateSends: 0)
+                            reportedLosses: sender.reportedLosses, windowWaits: waits, lateSends: 0, cpuNanoseconds: cpu)
     }
 
     /// Waits until sending `adding` more keeps the unacknowledged count within the window.

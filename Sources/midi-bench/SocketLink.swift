@@ -19,6 +19,9 @@ final class SocketLink: BenchSender, BenchReceiver {
     /// A pure sender reads its socket after each batch so send reports never pile up; a link
     /// that also receives (ping) leaves reading to `run`.
     var drainsAfterSend = true
+    /// The far side hung up. Not an error yet: the relay closes as soon as the receiver has
+    /// everything, which may be right after our last send. Sending again is.
+    private var peerClosed = false
 
     init(socket: SeqPacketSocket, connection: ConnectionHandle) {
         self.socket = socket
@@ -39,6 +42,7 @@ final class SocketLink: BenchSender, BenchReceiver {
     }
 
     private func sendFrame(_ frame: UnsafeRawBufferPointer) throws(BenchError) {
+        guard !peerClosed else { throw .protocolFailure("the far side closed the connection while we were sending") }
         while true {
             let outcome: SeqPacketSocket.SendOutcome
             do { outcome = try socket.send(frame) } catch { throw .system(error.operation, error.errno) }
@@ -50,10 +54,9 @@ final class SocketLink: BenchSender, BenchReceiver {
     }
 
     /// Reads whatever the far side sent us without waiting: send reports on the daemon path.
-    /// Returns `false` at end of stream when `endAllowed` (the relay closes once the receiver
-    /// has everything and left).
+    /// Returns `false` at end of stream.
     @discardableResult
-    private func drainControl(endAllowed: Bool = false) throws(BenchError) -> Bool {
+    private func drainControl() throws(BenchError) -> Bool {
         while true {
             let outcome: SeqPacketSocket.ReceiveOutcome
             do { outcome = try socket.receive(into: receiveStorage.bytes) } catch {
@@ -62,8 +65,8 @@ final class SocketLink: BenchSender, BenchReceiver {
             switch outcome {
             case .wouldBlock: return true
             case .endOfStream:
-                if endAllowed { return false }
-                throw .protocolFailure("the far side closed the connection while we were sending")
+                peerClosed = true
+                return false
             case .truncated(let count): throw .protocolFailure("oversized frame of \(count) bytes")
             case .frame(let count): try handleControl(receiveStorage.prefix(count))
             }
@@ -90,7 +93,7 @@ final class SocketLink: BenchSender, BenchReceiver {
             do { _ = try socket.poll(for: .readable, timeoutMilliseconds: 20) } catch {
                 throw .system(error.operation, error.errno)
             }
-            if try !drainControl(endAllowed: true) { break }
+            if try !drainControl() { break }
         }
         close()
     }
