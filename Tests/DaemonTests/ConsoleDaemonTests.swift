@@ -157,6 +157,10 @@ struct ConsoleDaemonTests {
         let all = try runConsole(["endpoint", "list", "--all", "--json"], socket: socket, directory: dir)
         #expect(try #require(try all.json() as? [[String: Any]]).count == 5)
 
+        // `midi endpoint <id>` alone shows the properties.
+        let bare = try runConsole(["endpoint", "Default Loopback A", "--json"], socket: socket, directory: dir)
+        #expect(try (bare.json() as? [String: Any])?["endpointDeviceId"] as? String == defaultA, "\(bare.stderr)")
+
         let missing = try runConsole(["endpoint", "loop_a_nothere", "properties"], socket: socket, directory: dir)
         #expect(missing.status == 4)
         #expect(missing.stderrLines.count == 1)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import MIDIServices
@@ -163,6 +164,97 @@ struct SDKDaemonTests {
         for (_, received) in bSide { #expect(received.count == 2) }
         for (_, received) in aSide { #expect(received.count == 5) }
         #expect(aSide[0].0.receivedMessageCount == 5)
+    }
+
+    @Test func bulkTrafficArrivesInOrderOrIsAccountedFor() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let a = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let received = Atomic<Int>(0)
+        let outOfOrder = Atomic<Int>(0)
+        let last = Atomic<UInt32>(0)
+        b.messageReceived = { message in
+            let value = message.packet.word1
+            if value != last.load(ordering: .relaxed) &+ 1 { outOfOrder.add(1, ordering: .relaxed) }
+            last.store(value, ordering: .relaxed)
+            received.add(1, ordering: .relaxed)
+        }
+        try a.open()
+        try b.open()
+        // 20 000 two-word messages carrying a sequence number: half one per call, half in batches.
+        var sequence: UInt32 = 0
+        for _ in 0..<10_000 {
+            sequence += 1
+            #expect(a.sendSingleMessageWords(timestamp: 0, 0x4090_3C00, sequence) == .succeeded)
+        }
+        for _ in 0..<100 {
+            let batch = (0..<100).map { offset in
+                TimestampedUMP(timestamp: 0, packet: UMPPacket(0x4090_3C00, sequence + UInt32(offset) + 1))
+            }
+            sequence += 100
+            #expect(a.sendMultipleMessages(batch) == .succeeded)
+        }
+        let sent = Int(sequence)
+        // Whatever a full receiver queue dropped is reported back to the sender.
+        #expect(pollUntil { received.load(ordering: .relaxed) + Int(a.deliveryLosses.receiverOverflow) == sent },
+                "received \(received.load(ordering: .relaxed)), reported lost \(a.deliveryLosses.receiverOverflow) of \(sent)")
+        if a.deliveryLosses.receiverOverflow == 0 {
+            #expect(outOfOrder.load(ordering: .relaxed) == 0)
+            #expect(last.load(ordering: .relaxed) == sequence)
+        }
+        #expect(b.receivedMessageCount == UInt64(received.load(ordering: .relaxed)))
+    }
+
+    @Test func concurrentSendersShareConnectionsSafely() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let shared = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let own = try (0..<3).map { _ in try session.createEndpointConnection(endpointDeviceId: defaultA) }
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let perSender = Mutex<[UInt32: Int]>([:])
+        b.messageReceived = { message in perSender.withLock { $0[message.packet.word1 >> 16, default: 0] += 1 } }
+        for connection in own + [shared, b] { try connection.open() }
+        let failures = Atomic<Int>(0)
+        // Six threads: three on their own connection, three on one shared connection.
+        DispatchQueue.concurrentPerform(iterations: 6) { thread in
+            let connection = thread < 3 ? own[thread] : shared
+            for index in 0..<1_000 {
+                let result = connection.sendSingleMessageWords(timestamp: 0, 0x4090_3C00, UInt32(thread) << 16 | UInt32(index))
+                if !result.isSuccess { failures.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        let lost = (own + [shared]).reduce(UInt64(0)) { $0 + $1.deliveryLosses.receiverOverflow }
+        #expect(pollUntil { perSender.withLock { $0.values.reduce(0, +) } + Int(lost) == 6_000 })
+        if lost == 0 { #expect(perSender.withLock { $0 } == [0: 1_000, 1: 1_000, 2: 1_000, 3: 1_000, 4: 1_000, 5: 1_000]) }
+    }
+
+    @Test func blockingCallsFromACallbackAreRefusedNotDeadlocked() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let a = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let outcomes = Collected<String>()
+        b.messageReceived = { _ in
+            do {
+                _ = try MidiEndpointDeviceInformation.findAll(session: session)
+                outcomes.append("answered")
+            } catch {
+                outcomes.append("\(error)")
+            }
+            // Sending from a callback is fine.
+            outcomes.append(b.sendSingleMessageWords(timestamp: 0, 0x2080_3C00).isSuccess ? "sent" : "not sent")
+        }
+        try a.open()
+        try b.open()
+        #expect(a.sendSingleMessageWords(timestamp: 0, 0x2090_3C40) == .succeeded)
+        let result = outcomes.wait(for: 2)
+        #expect(result.first?.contains("cannot be called from a session callback") == true, "\(result)")
+        #expect(result.last == "sent")
     }
 
     @Test func asyncSequenceDeliversInOrderAndEndsWithTheConnection() async throws {
@@ -368,6 +460,17 @@ struct SDKDaemonTests {
             connection.endpointDeviceDisconnected = { disconnected.append($0.connectedEndpointDeviceId) }
             connection.endpointDeviceReconnected = { reconnected.append($0.connectedEndpointDeviceId) }
         }
+        // A transient pair does not come back after the restart.
+        let temporary = MidiLoopbackEndpointManager.createTransientLoopbackEndpoints(
+            MidiLoopbackEndpointCreationConfig(endpointDefinitionA: .init(name: "Temp A", uniqueId: "temp"),
+                                               endpointDefinitionB: .init(name: "Temp B", uniqueId: "temp")),
+            session: session)
+        #expect(temporary.success)
+        let t = try session.createEndpointConnection(endpointDeviceId: temporary.endpointDeviceIdA)
+        let temporaryEvents = Collected<String>()
+        t.endpointDeviceDisconnected = { _ in temporaryEvents.append("disconnected") }
+        t.endpointDeviceReconnected = { _ in temporaryEvents.append("reconnected") }
+
         let watcherEvents = Collected<String>()
         let watcher = try MidiEndpointDeviceWatcher.create(session: session)
         watcher.added = { _, args in watcherEvents.append("added \(args.addedDevice.endpointDeviceId)") }
@@ -376,9 +479,12 @@ struct SDKDaemonTests {
         try watcher.start()
         try a.open()
         try b.open()
+        try t.open()
         #expect(a.sendSingleMessageWords(timestamp: 0, 0x2090_3C40) == .succeeded)
         #expect(atB.wait(for: 1).count == 1)
-        #expect(watcherEvents.wait(for: 3).count == 3)
+        let initial = ["added \(temporary.endpointDeviceIdA)", "added \(temporary.endpointDeviceIdB)",
+                       "added \(defaultA)", "added \(defaultB)", "enumerationCompleted"]
+        #expect(Set(watcherEvents.wait(for: 5)) == Set(initial))
 
         try daemon.stop()
         #expect(Set(disconnected.wait(for: 2)) == [defaultA, defaultB])
@@ -395,14 +501,21 @@ struct SDKDaemonTests {
             _ = a.sendSingleMessageWords(timestamp: 0, 0x2090_3C42)
             return atB.all.contains { $0.packet.word0 == 0x2090_3C42 }
         })
-        // The watcher re-subscribed quietly: the same endpoints, no second enumeration.
-        #expect(watcherEvents.all == ["added \(defaultA)", "added \(defaultB)", "enumerationCompleted"])
+        // The watcher re-subscribed and reconciled: the transient pair is reported removed; the
+        // endpoints that are still there cause no event, and there is no second enumeration.
+        #expect(Set(watcherEvents.wait(for: 7).dropFirst(5)) == ["removed \(temporary.endpointDeviceIdA)",
+                                                                  "removed \(temporary.endpointDeviceIdB)"])
+        #expect(watcherEvents.count == 7)
+        #expect(Set(watcher.enumeratedEndpointDevices.keys) == [defaultA, defaultB])
+        // Its connection waits for the endpoint instead of reconnecting.
+        #expect(pollUntil { t.state == .endpointGone })
+        #expect(temporaryEvents.all == ["disconnected"])
         let created = MidiLoopbackEndpointManager.createTransientLoopbackEndpoints(
             MidiLoopbackEndpointCreationConfig(endpointDefinitionA: .init(name: "After A", uniqueId: "after"),
                                                endpointDefinitionB: .init(name: "After B", uniqueId: "after")),
             session: session)
         #expect(created.success)
-        #expect(watcherEvents.wait(for: 5).suffix(2) == ["added \(created.endpointDeviceIdA)", "added \(created.endpointDeviceIdB)"])
+        #expect(watcherEvents.wait(for: 9).suffix(2) == ["added \(created.endpointDeviceIdA)", "added \(created.endpointDeviceIdB)"])
     }
 
     @Test func connectionFollowsItsEndpointAwayAndBack() throws {
