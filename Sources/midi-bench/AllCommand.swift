@@ -14,19 +14,19 @@ struct AllCommand: ParsableCommand {
     var paths: String = "relay,ipc,sdk"
 
     @Option(help: "Rounds: each runs every path once per measurement, paths interleaved, so that a change in the machine's load hits all paths alike.")
-    var rounds: Int = 3
+    var rounds: Int = 5
 
     @Option(name: .customLong("latency-count"), help: "Latency samples per path, over all rounds (after the warm-ups).")
     var latencyCount: Int = 20_000
 
     @Option(name: .customLong("latency-warmup"), help: "Latency warm-up messages per path and round.")
-    var latencyWarmup: Int = 2_000
+    var latencyWarmup: Int = 1_000
 
     @Option(name: .customLong("interval-us"), help: "Latency: microseconds between messages.")
     var intervalMicroseconds: Int = 200
 
     @Option(name: .customLong("throughput-count"), help: "Throughput: messages measured per path and round (after the warm-up).")
-    var throughputCount: Int = 3_000_000
+    var throughputCount: Int = 2_000_000
 
     @Option(name: .customLong("throughput-warmup"), help: "Throughput warm-up messages per path and round.")
     var throughputWarmup: Int = 200_000
