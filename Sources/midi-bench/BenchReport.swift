@@ -34,6 +34,13 @@ struct BenchReport: Codable {
 
         var rates: [Double] { throughputRuns.map(\.receiver.messagesPerSecond).sorted() }
 
+        /// A latency percentile of each round, the median round's: one round spoilt by a burst
+        /// of load elsewhere on the machine moves it little (it does move the merged figure).
+        func medianRound(_ percentile: (LatencySummary) -> UInt64) -> Double? {
+            let values = latencyRuns.compactMap { $0.receiver.latency.map(percentile) }.sorted()
+            return values.isEmpty ? nil : Double(values[(values.count - 1) / 2])
+        }
+
         /// CPU per message in the throughput runs, all rounds together: (sender, forwarder,
         /// receiver) in ns.
         var cpuPerMessage: (sender: Double, forwarder: Double?, receiver: Double)? {
@@ -182,6 +189,8 @@ extension BenchReport {
         row("latency p50 (µs)", { $0.latency.map { Double($0.p50) } }, us, ratio: true)
         row("latency p99 (µs)", { $0.latency.map { Double($0.p99) } }, us, ratio: true)
         row("latency p99.9 (µs)", { $0.latency.map { Double($0.p999) } }, us, ratio: true)
+        row("  p50, median round", { $0.medianRound(\.p50) }, us, ratio: true)
+        row("  p99, median round", { $0.medianRound(\.p99) }, us, ratio: true)
         row("latency min (µs)", { $0.latency.map { Double($0.min) } }, us, ratio: false)
         row("latency max (µs)", { $0.latency.map { Double($0.max) } }, us, ratio: false)
         row("throughput (msg/s)", { $0.messagesPerSecond }, { Format.rate($0) }, ratio: true)
