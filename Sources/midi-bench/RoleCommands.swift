@@ -51,6 +51,10 @@ struct MeasureOptions: ParsableArguments {
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard window >= 0 else { throw ValidationError("--window must not be negative") }
         guard window == 0 || window >= batch else { throw ValidationError("--window must be at least --batch") }
+        // Latency runs tell warm-up from measured messages by sequence number, which wraps at 2²².
+        guard mode == .throughput || warmup + count < Int(SequenceCodec.modulus) else {
+            throw ValidationError("a latency run sends at most \(SequenceCodec.modulus - 1) messages (warm-up included)")
+        }
     }
 }
 
