@@ -217,8 +217,9 @@ final class SessionServer {
             return
         }
         var overflow = 0, refused = 0, rejected = 0
+        let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
         for message in batch {
-            let result = service.send(message.packet, timestamp: message.timestamp, from: connection.serviceID)
+            let result = service.send(message.packet, timestamp: message.timestamp, now: now, from: connection.serviceID)
             overflow &+= result.receiverOverflows
             if !result.succeeded {
                 if !result.status.isDisjoint(with: [.scheduleQueueFull, .timestampOutOfRange]) { refused &+= 1 } else { rejected &+= 1 }
