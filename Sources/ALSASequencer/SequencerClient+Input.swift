@@ -1,0 +1,57 @@
+import CALSA
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SequencerClient {
+    /// The descriptors to poll for this client, for the owner's own poll loop.
+    ///
+    /// - Parameter events: `POLLIN` (default) to wake when events arrive; add `POLLOUT` only
+    ///   if you must: for direct (unqueued) output the kernel never makes the sender wait.
+    public func pollDescriptors(events: Int16 = Int16(POLLIN)) throws(ALSAError) -> [pollfd] {
+        let count = snd_seq_poll_descriptors_count(handle, events)
+        try check(count, "snd_seq_poll_descriptors_count(client \(id))")
+        var descriptors = [pollfd](repeating: pollfd(), count: Int(count))
+        let filled = descriptors.withUnsafeMutableBufferPointer { buffer in
+            snd_seq_poll_descriptors(handle, buffer.baseAddress, UInt32(buffer.count), events)
+        }
+        try check(filled, "snd_seq_poll_descriptors(client \(id))")
+        return Array(descriptors.prefix(Int(filled)))
+    }
+
+    /// Reads the next pending event without blocking; `nil` when none is pending.
+    ///
+    /// Events come out of alsa-lib's input buffer, refilled from the kernel with one `read`
+    /// per buffer-full, so reading allocates nothing except SysEx bytes. When the kernel says
+    /// this client's input FIFO overflowed (`ENOSPC`: events were lost before we read them),
+    /// that is counted in `inputOverruns` and reading continues with what is left.
+    public func readEvent() throws(ALSAError) -> ReceivedEvent? {
+        while true {
+            var pointer: UnsafeMutablePointer<snd_seq_event_t>?
+            let result = snd_seq_event_input(handle, &pointer)
+            if result == -EAGAIN || result == -EWOULDBLOCK { return nil }
+            if result == -ENOSPC {
+                inputOverruns &+= 1
+                continue
+            }
+            try check(result, "snd_seq_event_input(client \(id))")
+            guard let pointer else { return nil }
+            return ReceivedEvent(
+                event: SequencerEvent(decoding: pointer),
+                source: Address(pointer.pointee.source),
+                destination: Address(pointer.pointee.dest))
+        }
+    }
+
+    /// Calls `body` for every event pending now, then returns how many there were.
+    @discardableResult
+    public func readPendingEvents(_ body: (ReceivedEvent) throws(ALSAError) -> Void) throws(ALSAError) -> Int {
+        var count = 0
+        while let event = try readEvent() {
+            try body(event)
+            count += 1
+        }
+        return count
+    }
+}
