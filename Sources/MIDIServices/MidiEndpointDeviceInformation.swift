@@ -1,0 +1,115 @@
+import IPC
+
+/// Everything known about one endpoint (`MidiEndpointDeviceInformation`): a snapshot taken
+/// when it was listed. Identify endpoints by `endpointDeviceId`, never by `name` (users rename
+/// them).
+public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
+    /// The primary identifier, e.g.
+    /// `\\?\swd#midisrv#midiu_loop_a_default#{e7cce071-3c03-423f-88d3-f1045d02552b}`.
+    public var endpointDeviceId: String
+    /// The name to show: the user's, else the one declared in-protocol, else the transport's.
+    public var name: String
+    /// The parent device, e.g. `USB\VID_1209&PID_4D49\SER-0001` or `MIDIU_LOOP_TRANSPORT`.
+    public var deviceInstanceId: String
+    /// `LOOP`, `DIAG`, `USB`.
+    public var transportCode: String
+    public var endpointPurpose: MidiEndpointDevicePurpose
+    public var nativeDataFormat: MidiEndpointNativeDataFormat
+    public var transportSuppliedInfo: MidiEndpointTransportSuppliedInfo
+    public var userSuppliedInfo: MidiEndpointUserSuppliedInfo
+    public var declaredEndpointInfo: MidiDeclaredEndpointInfo?
+    public var declaredDeviceIdentity: MidiDeclaredDeviceIdentity?
+    public var functionBlocks: [MidiFunctionBlock]
+    public var groupTerminalBlocks: [MidiGroupTerminalBlock]
+    /// Present for loopback endpoints.
+    public var loopbackInfo: MidiLoopbackEndpointInfo?
+    /// The ALSA sequencer client that publishes this endpoint, when there is one.
+    public var alsaClientNumber: Int?
+    /// Connections open on the endpoint across all clients, when the service reports it.
+    public var openConnectionCount: Int?
+
+    // MARK: Well-known endpoints
+
+    static let idPrefix = #"\\?\swd#midisrv#midiu_"#
+    static let idSuffix = "#{e7cce071-3c03-423f-88d3-f1045d02552b}"
+
+    /// The full EndpointDeviceId for an instance part (`loop_a_default`, `diag_loopback_a`…).
+    public static func endpointDeviceId(instance: String) -> String {
+        (idPrefix + instance + idSuffix).lowercased()
+    }
+
+    /// Diagnostic loopback A ("Service Test Loopback A"); always present while the service runs.
+    public static let diagnosticsLoopbackAEndpointId = endpointDeviceId(instance: "diag_loopback_a")
+    /// Diagnostic loopback B.
+    public static let diagnosticsLoopbackBEndpointId = endpointDeviceId(instance: "diag_loopback_b")
+    /// The ping endpoint ("Service Test Ping (Internal)"), used by `MidiDiagnostics.ping`.
+    public static let diagnosticsPingEndpointId = endpointDeviceId(instance: "diag_ping")
+
+    // MARK: Finding endpoints
+
+    /// The order `findAll` returns.
+    public enum SortOrder: Sendable, Hashable {
+        /// As the service lists them (by EndpointDeviceId).
+        case none
+        /// By name, case-insensitively, then by id.
+        case name
+        case endpointDeviceId
+        case deviceInstanceId
+    }
+
+    /// Every endpoint the filter admits (`FindAll`). `session` nil: the process-wide client
+    /// (default socket).
+    public static func findAll(sortOrder: SortOrder = .name,
+                               filter: MidiEndpointDeviceInformationFilters = .allStandardEndpoints,
+                               session: MidiSession? = nil) throws(MidiServiceError) -> [MidiEndpointDeviceInformation] {
+        let client = try MidiSession.client(for: session)
+        let reply = try client.request(.findEndpoints(EndpointQuery(filter: filter.wire)), operation: "list endpoints")
+        guard case .endpoints(let list) = reply else { throw .protocolViolation("list endpoints: unexpected \(reply.kind) reply") }
+        let devices = list.map(MidiEndpointDeviceInformation.init)
+        switch sortOrder {
+        case .none: return devices
+        case .name:
+            return devices.sorted {
+                let (l, r) = ($0.name.lowercased(), $1.name.lowercased())
+                return l != r ? l < r : $0.endpointDeviceId < $1.endpointDeviceId
+            }
+        case .endpointDeviceId: return devices.sorted { $0.endpointDeviceId < $1.endpointDeviceId }
+        case .deviceInstanceId:
+            return devices.sorted { ($0.deviceInstanceId, $0.endpointDeviceId) < ($1.deviceInstanceId, $1.endpointDeviceId) }
+        }
+    }
+
+    /// The endpoint named by `endpointDeviceId` — the full id, a short form (`loop_a_default`,
+    /// `diag_loopback_a`) or a unique endpoint name — or nil when there is none
+    /// (`CreateFromEndpointDeviceId`).
+    public static func createFromEndpointDeviceId(_ endpointDeviceId: String,
+                                                  session: MidiSession? = nil) throws(MidiServiceError) -> MidiEndpointDeviceInformation? {
+        let client = try MidiSession.client(for: session)
+        do throws(MidiServiceError) {
+            let reply = try client.request(.endpointProperties(EndpointReference(endpoint: endpointDeviceId)),
+                                           operation: "endpoint \(endpointDeviceId)")
+            guard case .endpoint(let info) = reply else { throw MidiServiceError.protocolViolation("endpoint properties: unexpected \(reply.kind) reply") }
+            return MidiEndpointDeviceInformation(info)
+        } catch {
+            if error.code == .notFound { return nil }
+            throw error
+        }
+    }
+
+    /// Sets (or, with nil, clears) the user-supplied name and description of an endpoint. The
+    /// service stores them against the EndpointDeviceId, so they survive restarts and replugs;
+    /// watchers see an update. Returns the endpoint as it is now.
+    @discardableResult
+    public static func updateUserSuppliedInfo(endpointDeviceId: String, name: String?, description: String? = nil,
+                                              session: MidiSession? = nil) throws(MidiServiceError) -> MidiEndpointDeviceInformation {
+        if let name, name.allSatisfy(\.isWhitespace) {
+            throw .invalidArgument("a custom endpoint name must not be empty or blank")
+        }
+        let client = try MidiSession.client(for: session)
+        let reply = try client.request(.renameEndpoint(RenameEndpointRequest(endpoint: endpointDeviceId, name: name,
+                                                                            description: description)),
+                                       operation: "rename endpoint \(endpointDeviceId)")
+        guard case .endpoint(let info) = reply else { throw .protocolViolation("rename endpoint: unexpected \(reply.kind) reply") }
+        return MidiEndpointDeviceInformation(info)
+    }
+}

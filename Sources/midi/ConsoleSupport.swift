@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import MIDIServices
+
+/// `--socket`, shared by every command that talks to the service.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The service's socket (default: $MIDI_SERVICES_SOCKET, else the user's or the system daemon's socket).",
+        valueName: "path"))
+    var socket: String?
+
+    /// Connects; a service that is not there is exit status 3.
+    func openSession() throws -> MidiSession {
+        try MidiSession.create(name: "midi console", socketPath: socket)
+    }
+}
+
+/// The Windows console's word order `midi endpoint <id> <verb> …` is accepted and turned into
+/// argument-parser's `midi endpoint <verb> <id> …`.
+enum ConsoleArguments {
+    static let endpointVerbs: Set<String> = ["properties", "send-message", "monitor", "rename"]
+    static let endpointSubcommands: Set<String> = endpointVerbs.union(["list", "help"])
+
+    static func normalized(_ arguments: [String]) -> [String] {
+        guard arguments.count >= 3, arguments[0] == "endpoint" else { return arguments }
+        let id = arguments[1], verb = arguments[2]
+        guard !id.hasPrefix("-"), !endpointSubcommands.contains(id), endpointVerbs.contains(verb) else { return arguments }
+        return ["endpoint", verb, id] + arguments[3...]
+    }
+}
+
+/// Printing: tables and key/value blocks for people, JSON for scripts, errors on stderr.
+enum ConsoleOutput {
+    static func error(_ message: String) {
+        write("midi: error: \(message)\n", to: STDERR_FILENO)
+    }
+
+    static func note(_ message: String) {
+        write(message + "\n", to: STDERR_FILENO)
+    }
+
+    /// One line on stdout, written at once (unbuffered), so that pipes see every line as soon
+    /// as it is printed — monitor and watch-endpoints are read line by line by scripts.
+    static func line(_ text: String = "") {
+        write(text + "\n", to: STDOUT_FILENO)
+    }
+
+    /// Text to stderr, as is.
+    static func raw(_ text: String, toStandardError: Bool) {
+        write(text, to: toStandardError ? STDERR_FILENO : STDOUT_FILENO)
+    }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
+    }
+
+    /// Pretty JSON (sorted keys) for a whole document.
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        ConsoleOutput.line(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// One compact JSON object per line (monitor, watch-endpoints).
+    static func jsonLine<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return }
+        ConsoleOutput.line(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Columns padded to their widest cell; the last column is not padded.
+    static func table(header: [String], rows: [[String]]) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        ConsoleOutput.line(line(header))
+        for row in rows { ConsoleOutput.line(line(row)) }
+    }
+
+    /// `label:  value` lines, labels aligned; nil values are skipped.
+    static func fields(_ pairs: [(String, String?)], indent: String = "") {
+        let present = pairs.compactMap { label, value in value.map { (label, $0) } }
+        let width = present.map(\.0.count).max() ?? 0
+        for (label, value) in present {
+            ConsoleOutput.line(indent + (label + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + "  " + value)
+        }
+    }
+}
+
+/// Stops the process cleanly on Ctrl-C / SIGTERM (the long-running commands: output so far is
+/// already flushed line by line, so exiting is all there is to do).
+enum InterruptHandling {
+    static func exitOnInterrupt() {
+        signal(SIGINT) { _ in _exit(0) }
+        signal(SIGTERM) { _ in _exit(0) }
+    }
+}
