@@ -21,6 +21,11 @@ extension SequencerClient {
         }
         let fitted = SequencerName.fitted(name)
         try withPortInfo("create port \(port) of client \(id)") { (info) throws(ALSAError) in
+            // Kernel 6.1 accepts a second port with a number already in use and lists both;
+            // refuse it here (only this client creates its ports, so the check cannot race).
+            if snd_seq_get_port_info(handle, Int32(port.rawValue), info) >= 0 {
+                throw ALSAError(code: -EBUSY, operation: "create port \(port) of client \(id): the port exists")
+            }
             snd_seq_port_info_set_port(info, Int32(port.rawValue))
             snd_seq_port_info_set_port_specified(info, 1)
             snd_seq_port_info_set_name(info, fitted)

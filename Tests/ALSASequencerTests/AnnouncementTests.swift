@@ -23,10 +23,6 @@ import Testing
         appeared = nil  // closes the client
 
         let port = Address(client: id, port: PortID(7))
-        let expected: [SequencerEvent] = [
-            .clientStarted(id), .portStarted(port), .clientChanged(id), .portChanged(port),
-            .portExited(port), .clientExited(id),
-        ]
         let events = try watcher.collect(what: "lifecycle of client \(id)") { received in
             received.contains { $0.event == .clientExited(id) }
         }
@@ -37,7 +33,14 @@ import Testing
             default: return false
             }
         }
-        #expect(aboutIt == expected)
+        // Kernel 6.1 does not announce renames (clientChanged/portChanged); newer kernels do.
+        // Either way, the lifecycle itself comes in this order.
+        let lifecycle = aboutIt.filter {
+            if case .clientChanged = $0 { return false }
+            if case .portChanged = $0 { return false }
+            return true
+        }
+        #expect(lifecycle == [.clientStarted(id), .portStarted(port), .portExited(port), .clientExited(id)])
         #expect(events.allSatisfy { $0.source == .systemAnnounce })
         #expect(events.allSatisfy { $0.destination == watcher.address(of: PortID(0)) })
     }

@@ -107,3 +107,54 @@ func parseAconnectList(_ text: String) -> [AconnectPort] {
 func uniqueName(_ base: String) -> String {
     "\(base) \(getpid())-\(UInt32.random(in: 0..<1_000_000))"
 }
+
+/// A program running in the background with its output going to a file.
+///
+/// Ended with SIGKILL: children of the test runner inherit its blocked signal mask, so
+/// SIGINT/SIGTERM would never arrive. Run programs that buffer stdout under `stdbuf -oL`.
+final class BackgroundProgram {
+    let process = Process()
+    let outputURL: URL
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        outputURL = FileManager.default.temporaryDirectory
+            .appendingPathComponent("bg-\(getpid())-\(UInt32.random(in: 0..<1_000_000)).out")
+        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil) else {
+            throw TestTimeout(description: "cannot create \(outputURL.path)")
+        }
+        let handle = try FileHandle(forWritingTo: outputURL)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try handle.close()
+    }
+
+    var output: String {
+        (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+    }
+
+    /// Polls the output until `done` accepts it; throws with the output so far on timeout.
+    func waitForOutput(timeout: Duration = .seconds(20), what: String,
+                       until done: (String) -> Bool) throws -> String {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let text = output
+            if done(text) { return text }
+            if clock.now >= deadline {
+                throw TestTimeout(description: "timed out waiting for \(what); output so far: \(text)")
+            }
+            usleep(50_000)
+        }
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: outputURL)
+    }
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# Runs inside the VM guest (started by scripts/vm-test). Not meant to be run on the host.
+#
+# usage: run-suite.sh RESULTS_DIR GROUP...
+#
+# RESULTS_DIR is shared read-write with the host; it holds env.sh written by the host. For each
+# group (a directory tests/vm/groups/<group>/ with an executable `run` and optional `modules`):
+# load its modules, run it with a time limit, keep its output in <group>.log and its
+# PASS/FAIL lines, prefixed with the group name, in <group>.results. Writes `done` last, so the
+# host can tell a finished run from a guest that died or never booted.
+
+results=${1:?results directory}
+shift
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp/vm-home TMPDIR=/tmp LC_ALL=C.UTF-8
+mkdir -p "$HOME"
+
+# shellcheck source=/dev/null
+source "$results/env.sh"
+export MIDI_VM_SUITE MIDI_VM_REPO MIDI_VM_BIN MIDI_VM_TEST_BINARY MIDI_VM_GROUP_TIMEOUT
+
+read -r uptime _ </proc/uptime
+echo "$uptime" >"$results/guest-uptime-at-start"
+echo "vm-suite: guest kernel $(uname -r), up ${uptime}s, groups: $*"
+
+for group in "$@"; do
+    dir="$MIDI_VM_SUITE/groups/$group"
+    out="$results/$group.results"
+    log="$results/$group.log"
+    : >"$out"
+    export MIDI_VM_GROUP_RESULTS="$results/$group"
+    mkdir -p "$MIDI_VM_GROUP_RESULTS"
+    echo "=== group $group"
+    if [ ! -x "$dir/run" ]; then
+        echo "FAIL $group: no executable $dir/run" >>"$out"
+        continue
+    fi
+
+    # Modules first; a module that does not load fails the group (its cases would only
+    # fail later with a less clear message).
+    modules_ok=1
+    if [ -f "$dir/modules" ]; then
+        while read -r module params; do
+            case "$module" in ''|'#'*) continue ;; esac
+            # shellcheck disable=SC2086
+            if ! err=$(modprobe "$module" $params 2>&1); then
+                echo "FAIL $group/modprobe-$module: $err" >>"$out"
+                modules_ok=0
+            fi
+        done <"$dir/modules"
+    fi
+    if [ "$modules_ok" = 0 ]; then continue; fi
+    # udevd (started by virtme-ng) creates the device nodes; wait for it to settle.
+    udevadm settle --timeout=30 >/dev/null 2>&1 || true
+
+    start=$(date +%s)
+    (cd "$MIDI_VM_REPO" && timeout --kill-after=10 "$MIDI_VM_GROUP_TIMEOUT" "$dir/run") >"$log" 2>&1
+    status=$?
+    # Console copy for CI logs.
+    sed "s/^/[$group] /" "$log"
+    grep -E '^(PASS|FAIL) ' "$log" | sed -E "s#^(PASS|FAIL) #\1 $group/#" >>"$out"
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+        echo "FAIL $group: timed out after ${MIDI_VM_GROUP_TIMEOUT}s" >>"$out"
+    elif [ "$status" != 0 ] && ! grep -q '^FAIL ' "$out"; then
+        echo "FAIL $group: run exited $status" >>"$out"
+    fi
+    if ! grep -qE '^(PASS|FAIL) ' "$out"; then
+        echo "FAIL $group: no PASS/FAIL lines" >>"$out"
+    fi
+    echo "=== group $group took $(( $(date +%s) - start ))s"
+done
+
+sync
+echo finished >"$results/done"
