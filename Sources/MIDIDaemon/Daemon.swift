@@ -143,7 +143,8 @@ public final class Daemon {
         for plugin in extensions {
             let status = plugin.start(context)
             featureStatus[plugin.role] = status
-            logger.info("\(plugin.role.rawValue): \(status.detail)")
+            // What runs degraded is said once, at notice level, like the missing parts below.
+            logger.log(level: status.available ? .info : .notice, "\(plugin.role.rawValue): \(status.detail)")
         }
         let probe = PlatformProbe.current(sequencerPath: options.sequencerDevicePath, udevControlPath: options.udevControlPath)
         var without: [String] = []

@@ -55,7 +55,9 @@ struct Midisrv: ParsableCommand {
             logger.error("\(error.description)")
             throw ExitCode(2)
         }
-        let daemon = Daemon(options: options, logger: logger)
+        var extensions: [DaemonExtension] = []
+        extensions.append(USBMIDIExtension())
+        let daemon = Daemon(options: options, logger: logger, extensions: extensions)
         do {
             try daemon.run()
         } catch {
