@@ -115,16 +115,18 @@ final class USBOutputPort {
             return true
         }
         guard pending == 0 else { return false }
-        close(discardingPending: false)
+        // A SysEx still open stays open: its next packets may come on a later connection.
+        close(discardingPending: false, keepingSysExState: true)
         return true
     }
 
     /// Closes at once; queued bytes are dropped (and, with `discardingPending`, the kernel's).
-    func close(discardingPending: Bool, closer: ((any USBMIDIByteSink) -> Void)? = nil) {
+    func close(discardingPending: Bool, keepingSysExState: Bool = false,
+               closer: ((any USBMIDIByteSink) -> Void)? = nil) {
         if let token { context.loop.unregister(token) }
         token = nil
         waitingForWritable = false
-        queue.reset()
+        if !keepingSysExState { queue.reset() }
         guard let sink else { return }
         self.sink = nil
         if let closer { closer(sink) } else { sink.close(discardingPending: discardingPending) }
