@@ -143,4 +143,29 @@ struct USBOutputQueueTests {
         #expect(queue.isEmpty)
         #expect(queue.enqueue(parts[1]) == .sysExOutOfSequence)
     }
+
+    /// The queue's own encoder gives exactly `UMPPacket.midi1Bytes` (the UMP module's
+    /// translation) for every kind of packet, malformed ones included.
+    @Test func encoderMatchesTheUMPModule() {
+        var generator = SystemRandomNumberGenerator()
+        var fixed: [UMPPacket] = [
+            UMPPacket(0x4020_0102, 0x1234_5678),   // RPN: four control changes
+            UMPPacket(0x4030_0102, 0x1234_5678),   // NRPN
+            UMPPacket(0x40C0_0001, 0x0500_0203),   // program change with bank
+            UMPPacket(0x4090_3C00, 0x0000_0000),   // note on velocity 0 → 1
+            UMPPacket(0x3070_0102, 0x0304_0506),   // SysEx7 with a count above 6
+            UMPPacket(0x30F2_0102, 0x0304_0506),   // reserved SysEx7 status
+        ]
+        for _ in 0..<20_000 {
+            let type = [UInt32(1), 2, 3, 4].randomElement(using: &generator)!
+            fixed.append(UMPPacket(type << 28 | UInt32.random(in: 0...0x0FFF_FFFF, using: &generator),
+                                   UInt32.random(in: 0...UInt32.max, using: &generator)))
+        }
+        var scratch = [UInt8](repeating: 0, count: 16)
+        for packet in fixed {
+            let n = scratch.withUnsafeMutableBytes { MIDI1OutputQueue.encode(packet, into: $0) }
+            #expect(Array(scratch[0..<n]) == packet.midi1Bytes, "\(packet)")
+            if Array(scratch[0..<n]) != packet.midi1Bytes { break }
+        }
+    }
 }

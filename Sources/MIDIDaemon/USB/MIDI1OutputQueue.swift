@@ -57,22 +57,86 @@ struct MIDI1OutputQueue {
     var freeSpace: Int { storage.count - count }
 
     /// Translates `packet` and queues its bytes, all or nothing.
+    ///
+    /// The bytes are those of `UMPPacket.midi1Bytes` (the UMP module's default translation);
+    /// they are produced here into a stack buffer through a pointer, because `midi1Bytes` keeps
+    /// its count in a captured variable, which unoptimised builds put on the heap — and this
+    /// runs for every message sent to a USB device.
     mutating func enqueue(_ packet: UMPPacket) -> Outcome {
         // At most 12 bytes for a message (an RPN becomes four control changes), 8 for a SysEx7
-        // packet (F0 + 6 + F7): a 16-byte scratch area on the stack.
+        // packet (F0 + 6 + F7).
         var scratch: (UInt64, UInt64) = (0, 0)
         return withUnsafeMutableBytes(of: &scratch) { buffer in
-            var n = 0
-            packet.midi1Bytes { byte in
-                if n < buffer.count { buffer[n] = byte }
-                n += 1
-            }
-            guard n > 0, n <= buffer.count else { return packet.messageType == .data64 ? sysExWithoutBytes(packet) : .noMIDI1Form }
+            let n = Self.encode(packet, into: buffer)
+            guard n > 0 else { return packet.messageType == .data64 ? sysExWithoutBytes(packet) : .noMIDI1Form }
             return place(packet, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
     }
 
-    /// A type-3 packet whose `midi1Bytes` are empty: a Continue with no data bytes, or a
+    /// The MIDI 1.0 bytes of `packet` (see `UMPPacket.midi1Bytes`); returns their count.
+    /// `buffer` holds at least 16 bytes.
+    static func encode(_ packet: UMPPacket, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let word0 = packet.word0
+        let status = UInt8(truncatingIfNeeded: word0 >> 16)
+        let data1 = UInt8(truncatingIfNeeded: word0 >> 8) & 0x7F
+        let data2 = UInt8(truncatingIfNeeded: word0) & 0x7F
+        switch packet.messageType {
+        case .systemCommonRealTime:
+            guard let count = SystemMessage.dataByteCount(status: status) else { return 0 }
+            buffer[0] = status
+            buffer[1] = data1
+            buffer[2] = data2
+            return 1 + count
+        case .midi1ChannelVoice:
+            return channelVoice(word0, into: buffer, at: 0)
+        case .data64:
+            guard let sysEx = SysEx7Packet(packet) else { return 0 }
+            var n = 0
+            if sysEx.format == .complete || sysEx.format == .start {
+                buffer[0] = 0xF0
+                n = 1
+            }
+            // Data bytes 0…5 are bytes 2…7 of the packet: word 0's low half, then word 1.
+            let count = Int((word0 >> 16) & 0xF)
+            var i = 0
+            while i < count {
+                let byte = i < 2 ? UInt8(truncatingIfNeeded: word0 >> (8 * UInt32(1 - i)))
+                                 : UInt8(truncatingIfNeeded: packet.word1 >> (8 * UInt32(5 - i)))
+                buffer[n] = byte & 0x7F
+                n += 1
+                i += 1
+            }
+            if sysEx.format == .complete || sysEx.format == .end {
+                buffer[n] = 0xF7
+                n += 1
+            }
+            return n
+        case .midi2ChannelVoice:
+            // 0…4 MIDI 1.0 channel voice packets. The closure captures only the buffer pointer
+            // (a constant), and the running count sits in the buffer's last byte.
+            buffer[15] = 0
+            MIDI2ToMIDI1Translator().translate(packet) { translated in
+                let at = Int(buffer[15])
+                guard at <= 12 else { return }
+                buffer[15] = UInt8(at + channelVoice(translated.word0, into: buffer, at: at))
+            }
+            return Int(buffer[15])
+        default:
+            return 0
+        }
+    }
+
+    /// A MIDI 1.0 channel voice message's 2 or 3 bytes at `offset`; returns how many.
+    private static func channelVoice(_ word0: UInt32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        let status = UInt8(truncatingIfNeeded: word0 >> 16)
+        guard let count = MIDI1ChannelVoiceMessage.dataByteCount(opcode: status >> 4) else { return 0 }
+        buffer[offset] = status
+        buffer[offset + 1] = UInt8(truncatingIfNeeded: word0 >> 8) & 0x7F
+        if count == 2 { buffer[offset + 2] = UInt8(truncatingIfNeeded: word0) & 0x7F }
+        return 1 + count
+    }
+
+    /// A type-3 packet that gives no bytes: a Continue with no data bytes, or a
     /// reserved status. A Continue must still follow the sequence rules.
     private mutating func sysExWithoutBytes(_ packet: UMPPacket) -> Outcome {
         guard let sysEx7 = SysEx7Packet(packet), sysEx7.format == .continue else { return .noMIDI1Form }

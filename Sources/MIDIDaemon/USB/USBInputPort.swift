@@ -18,8 +18,10 @@ final class USBInputPort {
     private var source: (any USBMIDIByteSource)?
     private var token: EventLoop.Token?
     private var parser = MIDI1StreamParser()
-    /// Reused for every read: no allocation per message.
-    private var buffer = [UInt8](repeating: 0, count: 512)
+    /// Reused for every read: no allocation per message (raw memory rather than an array, whose
+    /// mutable access through a class property costs an allocation per read in unoptimised
+    /// builds).
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 8)
     private var handle: DeviceEndpointHandle?
     /// No open attempt before this time (after a failed one), CLOCK_MONOTONIC ns.
     private(set) var retryAfter: UInt64 = 0
@@ -33,6 +35,11 @@ final class USBInputPort {
         self.port = port
         self.endpointName = endpointName
         self.context = context
+    }
+
+    deinit {
+        close()
+        buffer.deallocate()
     }
 
     var isOpen: Bool { source != nil }
@@ -93,7 +100,7 @@ final class USBInputPort {
         while true {
             let n: Int
             do {
-                n = try buffer.withUnsafeMutableBytes { bytes throws(ALSAError) in try source.read(into: bytes) }
+                n = try source.read(into: buffer)
             } catch {
                 // ENODEV: unplugged; the udev `remove` follows. Anything else: try again later.
                 context.logger.warning("USB \(endpointName): input \(port.address) for group \(port.group + 1) failed: \(error); closed")

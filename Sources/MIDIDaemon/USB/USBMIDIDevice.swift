@@ -86,27 +86,31 @@ final class USBMIDIDevice: EndpointDevice {
     /// latest (a retry or a drain check), or `nil`.
     func update(listening: Bool, now: UInt64) -> UInt64? {
         guard !detached else { return nil }
-        var deadline: UInt64? = nil
-        func wake(at time: UInt64) { deadline = min(deadline ?? time, time) }
-
+        // Plain loops and no nested function capturing `deadline`: this runs on every wake-up,
+        // and a captured `var` is a heap box in unoptimised builds.
+        var deadline = UInt64.max
         var index = 0
         while index < outputs.count {
             let output = outputs[index]
             if output.hasQueuedBytes { output.flush() }
-            if !listening, output.isOpen, !output.closeIfIdle() { wake(at: now &+ Self.drainRecheckInterval) }
+            if !listening, output.isOpen, !output.closeIfIdle() {
+                deadline = min(deadline, now &+ Self.drainRecheckInterval)
+            }
             index += 1
         }
         index = 0
         while index < inputs.count {
             let input = inputs[index]
             if listening {
-                if !input.isOpen, let handle, !input.open(handle: handle, now: now) { wake(at: input.retryAfter) }
+                if !input.isOpen, let handle, !input.open(handle: handle, now: now) {
+                    deadline = min(deadline, input.retryAfter)
+                }
             } else if input.isOpen {
                 input.close()
             }
             index += 1
         }
-        return deadline
+        return deadline == .max ? nil : deadline
     }
 
     // MARK: Going away
