@@ -7,12 +7,12 @@ import UMP
 /// bytes on rawmidi output substream g.
 ///
 /// The substream is opened on the first message (not at plug-in: rawmidi substreams are
-/// exclusive, and an unused device should stay free for other programs) and closed again by
-/// the device once no connection is open on the endpoint and every byte has left. Bytes are
-/// queued by `enqueue` (called from the service's `transmit`, so it never calls back into the
-/// service) and written by `flush`, which the device manager calls once per event-loop
-/// iteration; when the kernel buffer is
-/// full the port waits for the descriptor to become writable.
+/// exclusive, and an unused device should stay free for other programs) and closed again once
+/// no connection is open on the endpoint, every byte has left and the output has been quiet for
+/// a while (`closeIfIdle`). Bytes are queued by `enqueue` (called from the service's
+/// `transmit`, so it never calls back into the service) and written by `flush`, which the device
+/// manager calls once per event-loop iteration; when the kernel buffer is full the port waits
+/// for the descriptor to become writable.
 final class USBOutputPort {
     let port: USBEndpointPlan.Port
     private let context: USBDeviceContext
@@ -149,9 +149,11 @@ final class USBOutputPort {
         context.logger.debug("USB \(endpointName): closed output \(port.address)")
     }
 
+    /// The substream failed (unplugged, most likely): closed off the loop thread, because the
+    /// kernel may wait for bytes a gone device never takes (see `DetachedClose`).
     private func fail(_ error: ALSAError) {
         context.logger.warning("USB \(endpointName): output \(port.address) for group \(port.group + 1) failed: \(error); closed")
-        close(discardingPending: true)
+        close(discardingPending: true, closer: DetachedClose.close)
         retryAfter = context.now() &+ Self.retryInterval
     }
 
