@@ -169,8 +169,37 @@ struct USBDeviceBridgeTests {
         #expect(device.outputs[0].isOpen)
         #expect(out0.take() == [0x90, 0x3C, 0x40])
         try rig.turn()
+        #expect(device.outputs[0].isOpen)              // drained, but not quiet for long enough
+        rig.advanceBridgeTime(by: USBOutputPort.idleCloseDelay)
+        try rig.turn()
         #expect(!device.outputs[0].isOpen)
         #expect(out0.closedDiscarding == false)
+    }
+
+    @Test func anUnfinishedSysExKeepsItsOutputOpenAcrossConnections() throws {
+        let rig = USBBridgeRig()
+        rig.manager.cardArrived(usbCard())
+        let parts = SysEx7.packets(group: 0, payload: Array(1...14))   // start, continue, end
+        let first = try rig.service.openConnection(to: id1, receiver: CollectingReceiver())
+        #expect(rig.service.send(parts[0], timestamp: 0, from: first).succeeded)
+        try rig.turn()
+        rig.service.closeConnection(first)
+        let out0 = try #require(rig.ports.output(card: 1, 0))
+        #expect(out0.take() == [0xF0, 1, 2, 3, 4, 5, 6])
+        rig.advanceBridgeTime(by: USBOutputPort.idleCloseDelay * 2)
+        try rig.turn()
+        let device = try #require(rig.manager.devices.first)
+        #expect(device.outputs[0].isOpen)              // the SysEx is not finished
+        let second = try rig.service.openConnection(to: id1, receiver: CollectingReceiver())
+        #expect(rig.service.send(parts[1], timestamp: 0, from: second).succeeded)
+        #expect(rig.service.send(parts[2], timestamp: 0, from: second).succeeded)
+        rig.service.closeConnection(second)
+        try rig.turn()
+        #expect(out0.take() == [7, 8, 9, 10, 11, 12, 13, 14, 0xF7])
+        #expect(rig.ports.state.outputOpens == 1)      // one open for the whole SysEx
+        rig.advanceBridgeTime(by: USBOutputPort.idleCloseDelay)
+        try rig.turn()
+        #expect(!device.outputs[0].isOpen)
     }
 
     @Test func aBusyInputIsRetriedAndABusyOutputRefusesMessages() throws {

@@ -34,8 +34,9 @@ public final class ALSABridge: DaemonExtension {
     /// Endpoints added since the last iteration; their clients are made at its end, outside
     /// the service's observer callback (opening a connection changes the service).
     private var pendingEndpoints: [EndpointDeviceId] = []
-    /// Endpoints whose client could not be made, and already said so in the log (once each).
-    private var failedEndpoints: Set<EndpointDeviceId> = []
+    /// Endpoints whose client could not be made, in the order they failed; each was reported
+    /// in the log once. Retried in this order when a slot frees.
+    private var failedEndpoints: [EndpointDeviceId] = []
     private var observer: ObserverToken?
     private var hook: EventLoop.Token?
     private var reportTimer: EventLoop.Token?
@@ -92,7 +93,7 @@ public final class ALSABridge: DaemonExtension {
         self.context = nil
     }
 
-    /// The client made for an endpoint, if any (tests, status).
+    /// How many endpoints have a client now.
     var clientCount: Int { clientList.count }
 
     /// Why the bridge cannot run here, or nil. Only a missing or forbidden device stops it: a
@@ -123,7 +124,7 @@ public final class ALSABridge: DaemonExtension {
             if Self.isBridged(endpoint), clients[endpoint.id] == nil { pendingEndpoints.append(endpoint.id) }
         case .removed(let id):
             pendingEndpoints.removeAll { $0 == id }
-            failedEndpoints.remove(id)
+            failedEndpoints.removeAll { $0 == id }
             guard let client = clients.removeValue(forKey: id) else { return }
             clientList.removeAll { $0 === client }
             client.flushOutput()
@@ -163,13 +164,15 @@ public final class ALSABridge: DaemonExtension {
         }
         clients[endpoint.id] = client
         clientList.append(client)
-        let retried = failedEndpoints.remove(endpoint.id) != nil
+        let retried = failedEndpoints.contains(endpoint.id)
+        failedEndpoints.removeAll { $0 == endpoint.id }
         context.annotations.setALSAClient(client.clientNumber, for: endpoint.id)
         context.logger.info("alsa: \(retried ? "now " : "")client \(client.clientNumber) \"\(client.layout.clientName)\" for \(endpoint.id): port 0 (all groups) and ports 1-\(client.layout.groupCount)")
     }
 
     private func creationFailed(_ endpoint: MidiEndpoint, error: ALSABridgeError, context: DaemonContext) {
-        guard failedEndpoints.insert(endpoint.id).inserted else { return }   // said once per endpoint
+        guard !failedEndpoints.contains(endpoint.id) else { return }   // said once per endpoint
+        failedEndpoints.append(endpoint.id)
         var hint = ""
         if case .alsa(let alsa) = error, alsa.errno == ENOMEM || alsa.errno == EBUSY {
             hint = " (the kernel allows 64 user sequencer clients, numbers 128-191: close an ALSA program or remove a pair to free one; the bridge tries again whenever one of its own clients goes away)"
@@ -185,7 +188,10 @@ public final class ALSABridge: DaemonExtension {
             let ids = pendingEndpoints
             pendingEndpoints.removeAll()
             for id in ids where clients[id] == nil {
-                guard let endpoint = context.service.endpoint(id) else { failedEndpoints.remove(id); continue }
+                guard let endpoint = context.service.endpoint(id) else {
+                    failedEndpoints.removeAll { $0 == id }
+                    continue
+                }
                 createClient(for: endpoint, context: context)
             }
         }

@@ -53,6 +53,8 @@ struct MIDI1OutputQueue {
     }
 
     var capacity: Int { storage.count }
+    /// A SysEx has been started (or cut and owes its F7) and not ended.
+    var isInsideSysEx: Bool { sysEx != .idle }
     var isEmpty: Bool { count == 0 }
     var freeSpace: Int { storage.count - count }
 

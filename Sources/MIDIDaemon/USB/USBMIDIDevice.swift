@@ -81,8 +81,8 @@ final class USBMIDIDevice: EndpointDevice {
 
     // MARK: Once per loop iteration
 
-    /// Writes queued output; opens the inputs while someone listens and closes them (and, once
-    /// drained, the outputs) when nobody does. Returns when it wants to be called again at the
+    /// Writes queued output; opens the inputs while a connection is open and closes them (and,
+    /// once drained and quiet, the outputs) when none is. Returns when it wants to be called again at the
     /// latest (a retry or a drain check), or `nil`.
     func update(listening: Bool, now: UInt64) -> UInt64? {
         guard !detached else { return nil }
@@ -93,8 +93,8 @@ final class USBMIDIDevice: EndpointDevice {
         while index < outputs.count {
             let output = outputs[index]
             if output.hasQueuedBytes { output.flush() }
-            if !listening, output.isOpen, !output.closeIfIdle() {
-                deadline = min(deadline, now &+ Self.drainRecheckInterval)
+            if !listening, output.isOpen, let again = output.closeIfIdle(now: now) {
+                deadline = min(deadline, again)
             }
             index += 1
         }

@@ -7,12 +7,12 @@ import UMP
 /// bytes on rawmidi output substream g.
 ///
 /// The substream is opened on the first message (not at plug-in: rawmidi substreams are
-/// exclusive, and an unused device should stay free for other programs) and closed again by
-/// the device once no connection is open on the endpoint and every byte has left. Bytes are
-/// queued by `enqueue` (called from the service's `transmit`, so it never calls back into the
-/// service) and written by `flush`, which the device manager calls once per event-loop
-/// iteration; when the kernel buffer is
-/// full the port waits for the descriptor to become writable.
+/// exclusive, and an unused device should stay free for other programs) and closed again once
+/// no connection is open on the endpoint, every byte has left and the output has been quiet for
+/// a while (`closeIfIdle`). Bytes are queued by `enqueue` (called from the service's
+/// `transmit`, so it never calls back into the service) and written by `flush`, which the device
+/// manager calls once per event-loop iteration; when the kernel buffer is full the port waits
+/// for the descriptor to become writable.
 final class USBOutputPort {
     let port: USBEndpointPlan.Port
     private let context: USBDeviceContext
@@ -24,11 +24,17 @@ final class USBOutputPort {
     private var retryAfter: UInt64 = 0
     private var failureLogged = false
     private var waitingForWritable = false
+    /// When a byte was last written (or the substream opened), CLOCK_MONOTONIC ns.
+    private var lastActivity: UInt64 = 0
     private(set) var counters = USBPortCounters()
 
     /// Bytes waiting in our own queue per output: 64 KiB holds a large SysEx dump while the
     /// device (31 250 baud behind a DIN port) takes it in.
     static let queueCapacity = 64 * 1024
+    /// How long an output stays open after its last byte once nobody is connected.
+    static let idleCloseDelay: UInt64 = 2_000_000_000
+    /// The same while a SysEx sent to it is unfinished (its End may follow on a new connection).
+    static let idleCloseDelayInSysEx: UInt64 = 30_000_000_000
     /// How long a failed open (busy, unplugged) keeps later messages from retrying.
     static let retryInterval: UInt64 = 1_000_000_000
 
@@ -91,6 +97,7 @@ final class USBOutputPort {
             context.logger.info("USB \(endpointName): output \(port.address) for group \(port.group + 1) is open now")
         }
         sink = opened
+        lastActivity = now
         token = context.loop.registerDescriptor(opened.fileDescriptor, events: []) { [unowned self] events in
             if events.contains(.hangup) && !events.contains(.writable) {
                 self.fail(ALSAError(code: -ENODEV, operation: "poll(\(self.port.address)): device error or hang-up"))
@@ -103,21 +110,30 @@ final class USBOutputPort {
         return true
     }
 
-    /// Closes the substream once nothing is left to send; returns whether it is closed. With
-    /// bytes still in the kernel buffer it stays open (closing would make the kernel wait for
-    /// them, blocking the loop).
-    func closeIfIdle() -> Bool {
-        guard let sink else { return true }
-        guard queue.isEmpty else { return false }
+    /// Closes the substream once it has been idle long enough (no connection is open — the
+    /// caller checks — nothing queued here or in the kernel, no byte written for
+    /// `idleCloseDelay`, no SysEx half sent). Returns `nil` when closed, else when to look again
+    /// (`.max`: only when something happens).
+    ///
+    /// Why wait: snd-usb-audio packs the byte stream into 4-byte USB-MIDI events and resets that
+    /// packing on every open, so a SysEx whose rest comes on a later connection would lose
+    /// bytes held in the driver; and a close right after a write may cut the last USB transfer
+    /// (the driver waits only 50 ms for it). Closing with bytes still in the kernel buffer would
+    /// make the kernel wait for them, blocking the loop.
+    func closeIfIdle(now: UInt64) -> UInt64? {
+        guard let sink else { return nil }
+        guard queue.isEmpty else { return .max }
+        let quietUntil = lastActivity &+ (queue.isInsideSysEx ? Self.idleCloseDelayInSysEx : Self.idleCloseDelay)
+        guard now >= quietUntil else { return quietUntil }
         let pending: Int
         do { pending = try sink.pendingByteCount() } catch {
             fail(error)
-            return true
+            return nil
         }
-        guard pending == 0 else { return false }
-        // A SysEx still open stays open: its next packets may come on a later connection.
+        guard pending == 0 else { return now &+ USBMIDIDevice.drainRecheckInterval }
+        // A SysEx still open stays open in the queue: its next packets may come later.
         close(discardingPending: false, keepingSysExState: true)
-        return true
+        return nil
     }
 
     /// Closes at once; queued bytes are dropped (and, with `discardingPending`, the kernel's).
@@ -133,9 +149,11 @@ final class USBOutputPort {
         context.logger.debug("USB \(endpointName): closed output \(port.address)")
     }
 
+    /// The substream failed (unplugged, most likely): closed off the loop thread, because the
+    /// kernel may wait for bytes a gone device never takes (see `DetachedClose`).
     private func fail(_ error: ALSAError) {
         context.logger.warning("USB \(endpointName): output \(port.address) for group \(port.group + 1) failed: \(error); closed")
-        close(discardingPending: true)
+        close(discardingPending: true, closer: DetachedClose.close)
         retryAfter = context.now() &+ Self.retryInterval
     }
 
@@ -154,6 +172,7 @@ final class USBOutputPort {
             }
             if written == 0 { break }
             counters.bytes &+= UInt64(written)
+            lastActivity = context.now()
         }
         if let failure {
             fail(failure)

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Symbolizes a malloc_count.c trace (MALLOC_TRACE_FILE) and prints the allocation sites.
 
-    alloc_sites.py TRACE [DEPTH]
+    alloc_sites.py TRACE [DEPTH] [--fail-on REGEX]
 
 For each sampled allocation, the first DEPTH (default 6) frames outside libc, the shim and the
 Swift runtime's allocator entry points are symbolized (llvm-symbolizer, else addr2line) and
 demangled (swift-demangle if on PATH); identical stacks are counted, most frequent first.
+With --fail-on, every allocation with any frame matching REGEX is printed in full and the exit
+status is 1 if there is one.
 """
 import collections
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +44,11 @@ def locate(address, maps, bases):
 
 
 def main(argv):
+    fail_on = None
+    if "--fail-on" in argv:
+        i = argv.index("--fail-on")
+        fail_on = re.compile(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
     traces, maps = load(argv[1])
     depth = int(argv[2]) if len(argv) > 2 else 6
     symbolizer = shutil.which("llvm-symbolizer")
@@ -76,8 +84,11 @@ def main(argv):
                              capture_output=True, text=True).stdout.splitlines()
         for k, line in zip(keys, out):
             names[k] = line
+    matching = []
     stacks = collections.Counter()
     for frames in located:
+        if fail_on and any(fail_on.search(names.get(f, "")) for f in frames):
+            matching.append([names.get(f, "?") for f in frames])
         named = [names.get(f, "?") for f in frames]
         named = [n for n in named if not n.split(" ")[0] in RUNTIME]
         stacks[tuple(named[:depth])] += 1
@@ -86,7 +97,13 @@ def main(argv):
         print(f"\n{count} x")
         for frame in stack:
             print("    " + frame[:200])
+    if fail_on:
+        print(f"\n{len(matching)} of {len(traces)} allocations have a frame matching {fail_on.pattern}")
+        for stack in matching[:10]:
+            print("\n" + "\n".join("    " + f[:200] for f in stack))
+        return 1 if matching else 0
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(main(sys.argv))

@@ -4,9 +4,10 @@
  * writes the number of malloc/calloc/realloc/memalign-family calls to MALLOC_COUNT_FILE when
  * the process exits. Wraps glibc's own entry points (__libc_malloc …), so no dlsym recursion.
  *
- * To find where allocations come from: MALLOC_TRACE_FILE=path MALLOC_TRACE_AFTER=N
- * MALLOC_TRACE_EVERY=M record the raw return addresses of every M-th allocation after the
- * first N, and the process's memory map at exit, for symbolizing offline (addr2line).
+ * A measuring window: with MALLOC_TRACE_FILE=path set, SIGUSR2 opens the window and a second
+ * SIGUSR2 closes it. Every allocation inside it is counted apart and its raw return addresses
+ * are written to the file; the process's memory map follows at exit, for symbolizing offline
+ * (alloc_sites.py). The count file then holds "total window".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 extern void *__libc_malloc(size_t);
@@ -23,26 +25,31 @@ extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 
-static atomic_ulong allocations;
-static int trace_fd = -2;            /* -2: not set up yet; -1: off */
-static unsigned long trace_after, trace_every = 1;
+static atomic_ulong allocations, window_allocations;
+static atomic_int window_open;
+static int trace_fd = -1;
 static __thread int inside;
 
+static void toggle_window(int signal) {
+    (void)signal;
+    atomic_store(&window_open, !atomic_load(&window_open));
+}
+
+__attribute__((constructor)) static void setup(void) {
+    const char *path = getenv("MALLOC_TRACE_FILE");
+    if (!path) return;
+    trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = toggle_window;
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGUSR2, &action, NULL);
+}
+
 static void trace(void) {
-    if (trace_fd == -2) {
-        const char *path = getenv("MALLOC_TRACE_FILE");
-        trace_fd = -1;
-        if (path) {
-            const char *after = getenv("MALLOC_TRACE_AFTER"), *every = getenv("MALLOC_TRACE_EVERY");
-            trace_after = after ? strtoul(after, NULL, 10) : 0;
-            trace_every = every ? strtoul(every, NULL, 10) : 1;
-            if (trace_every == 0) trace_every = 1;
-            trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        }
-    }
+    if (!atomic_load_explicit(&window_open, memory_order_relaxed)) return;
+    atomic_fetch_add_explicit(&window_allocations, 1, memory_order_relaxed);
     if (trace_fd < 0) return;
-    unsigned long n = atomic_load_explicit(&allocations, memory_order_relaxed);
-    if (n <= trace_after || n % trace_every != 0) return;
     void *frames[24];
     int count = backtrace(frames, 24);
     char line[24 * 20 + 8];
@@ -79,7 +86,7 @@ __attribute__((destructor)) static void report(void) {
     if (path) {
         FILE *f = fopen(path, "w");
         if (f) {
-            fprintf(f, "%lu\n", atomic_load(&allocations));
+            fprintf(f, "%lu %lu\n", atomic_load(&allocations), atomic_load(&window_allocations));
             fclose(f);
         }
     }

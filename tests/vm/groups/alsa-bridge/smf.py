@@ -5,7 +5,8 @@
                                    program and bank changes, pitch bend, channel and key
                                    pressure, SysEx of 6, 100 and 1,000 data bytes)
     smf.py note OUT.mid CH NOTE VEL  write a file with one note on/off pair
-    smf.py notes OUT.mid COUNT     write COUNT note on/off pairs, one tick (~1 ms) apart
+    smf.py notes OUT.mid COUNT [TICKS]  write COUNT note on/off pairs, TICKS (default 1) ticks of
+                                   ~1 ms apart
     smf.py events FILE.mid         print the MIDI messages of a file, one per line, in order
     smf.py compare EXPECTED RECORDED   compare the messages of two files (timing ignored);
                                    exit 0 if equal, else print the first difference and exit 1
@@ -169,11 +170,12 @@ def main(argv):
         ch, note, vel = (int(x, 0) for x in argv[3:6])
         write_file(argv[2], [(0, bytes([0x90 | ch, note, vel])), (4, bytes([0x80 | ch, note, 0]))])
         return 0
-    if len(argv) == 4 and argv[1] == "notes":
+    if len(argv) in (4, 5) and argv[1] == "notes":
         msgs = []
+        ticks = int(argv[4]) if len(argv) == 5 else 1
         for i in range(int(argv[3])):
-            msgs.append((1, bytes([0x90 | (i % 16), 36 + i % 60, 1 + i % 127])))
-            msgs.append((1, bytes([0x80 | (i % 16), 36 + i % 60, 0])))
+            msgs.append((ticks, bytes([0x90 | (i % 16), 36 + i % 60, 1 + i % 127])))
+            msgs.append((ticks, bytes([0x80 | (i % 16), 36 + i % 60, 0])))
         write_file(argv[2], msgs, division=480)
         return 0
     if len(argv) == 3 and argv[1] == "events":
