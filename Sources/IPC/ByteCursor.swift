@@ -11,6 +11,9 @@ struct ByteReader {
 
     var remaining: Int { bytes.count - offset }
 
+    /// Advances past `count` bytes the caller has already bounds-checked.
+    mutating func skip(_ count: Int) { offset += count }
+
     mutating func require(_ count: Int, _ what: String) throws(FrameError) {
         guard count >= 0, remaining >= count else {
             throw .truncated(what: what, needed: count, available: remaining)

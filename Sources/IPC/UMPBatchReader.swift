@@ -30,13 +30,18 @@ public struct UMPBatchReader: Sequence {
         }
         let start = reader.offset
         for index in 0..<declaredCount {
-            try reader.require(UMPBatchLayout.minimumMessageSize, "UMP batch message \(index)")
+            // Plain integer checks: the description string is built only when throwing, so a
+            // valid batch costs no allocation per message.
+            guard reader.remaining >= UMPBatchLayout.minimumMessageSize else {
+                throw .truncated(what: "UMP batch message \(index)", needed: UMPBatchLayout.minimumMessageSize,
+                                 available: reader.remaining)
+            }
             let word0 = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: reader.offset + 8, as: UInt32.self))
             let size = 8 + 4 * UMPMessageType(word0: word0).wordCount
             guard reader.remaining >= size else {
                 throw .invalidBatch(reason: "message \(index) needs \(size) bytes, \(reader.remaining) left")
             }
-            _ = try reader.bytes(size, "UMP batch message \(index)")
+            reader.skip(size)
         }
         try reader.expectEnd("UMP batch of \(declaredCount) messages")
         self.connection = ConnectionHandle(connection)

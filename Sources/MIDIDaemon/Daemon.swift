@@ -36,6 +36,8 @@ public final class Daemon {
     public let options: DaemonOptions
     public let loop = EventLoop()
     public let service: MidiService
+    /// What extensions publish about endpoints (ALSA client numbers).
+    public let annotations = EndpointAnnotations()
     private let logger: Logger
     private var extensions: [DaemonExtension]
     private var featureStatus: [DaemonExtensionRole: FeatureStatus] = [:]
@@ -87,7 +89,8 @@ public final class Daemon {
         config.reload(initial: true)
         startWatchingConfig()
 
-        let server = SessionServer(loop: loop, service: service, listener: claimed.socket, options: options, logger: logger)
+        let server = SessionServer(loop: loop, service: service, listener: claimed.socket, options: options, logger: logger,
+                                   annotations: annotations)
         server.persistPair = { [unowned config] pair in config.persist(pair) }
         server.statusProvider = { [unowned self] in self.status() }
         self.server = server
@@ -139,15 +142,19 @@ public final class Daemon {
     }
 
     private func startExtensions() {
-        let context = DaemonContext(loop: loop, service: service, logger: logger, options: options)
+        let context = DaemonContext(loop: loop, service: service, logger: logger, options: options, annotations: annotations)
+        var without: [String] = []
         for plugin in extensions {
             let status = plugin.start(context)
             featureStatus[plugin.role] = status
-            // What runs degraded is said once, at notice level, like the missing parts below.
-            logger.log(level: status.available ? .info : .notice, "\(plugin.role.rawValue): \(status.detail)")
+            if status.available {
+                logger.info("\(plugin.role.rawValue): \(status.detail)")
+            } else {
+                // Said once, in the one "running without …" line below.
+                without.append("\(plugin.role.displayName): \(status.detail)")
+            }
         }
         let probe = PlatformProbe.current(sequencerPath: options.sequencerDevicePath, udevControlPath: options.udevControlPath)
-        var without: [String] = []
         if featureStatus[.alsa] == nil {
             let detail = probe.hasSequencer
                 ? "the ALSA sequencer bridge is not part of this build"

@@ -29,6 +29,15 @@ public protocol DaemonExtension: AnyObject {
 
 public enum DaemonExtensionRole: String, Sendable {
     case alsa, udev, other
+
+    /// How the daemon's "running without …" line names it.
+    var displayName: String {
+        switch self {
+        case .alsa: return "ALSA bridge"
+        case .udev: return "USB devices"
+        case .other: return "extension"
+        }
+    }
 }
 
 /// What an extension gets to work with.
@@ -37,4 +46,7 @@ public struct DaemonContext {
     public let service: MidiService
     public let logger: Logger
     public let options: DaemonOptions
+    /// What extensions publish about endpoints (the bridge's ALSA client numbers), shown in
+    /// `EndpointInfo` and announced to watchers.
+    public let annotations: EndpointAnnotations
 }

@@ -105,6 +105,15 @@ public struct MidiServicePingResponse: Sendable, Hashable, Codable {
     public var serviceReportedMidiTimestamp: UInt64
     public var clientReceiveMidiTimestamp: UInt64
 
+    public init(sourceId: UInt32, index: UInt32, clientSendMidiTimestamp: UInt64, serviceReportedMidiTimestamp: UInt64,
+                clientReceiveMidiTimestamp: UInt64) {
+        self.sourceId = sourceId
+        self.index = index
+        self.clientSendMidiTimestamp = clientSendMidiTimestamp
+        self.serviceReportedMidiTimestamp = serviceReportedMidiTimestamp
+        self.clientReceiveMidiTimestamp = clientReceiveMidiTimestamp
+    }
+
     /// Round trip in ticks (ns).
     public var clientDeltaTimestamp: UInt64 { clientReceiveMidiTimestamp &- clientSendMidiTimestamp }
     public var roundTripMicroseconds: Double { Double(clientDeltaTimestamp) / 1_000 }

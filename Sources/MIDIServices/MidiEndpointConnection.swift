@@ -362,6 +362,21 @@ public final class MidiEndpointConnection: Sendable {
     /// (`SendMultipleMessages…`). On a failure part-way, `messageListPartiallyProcessed` says
     /// that earlier messages went out.
     public func sendMultipleMessages<S: Sequence>(_ messages: S) -> MidiSendMessageResults where S.Element == TimestampedUMP {
+        sendAll(messages)
+    }
+
+    /// Concrete overloads: a generic public function is not specialized across modules, so
+    /// callers sending buffers or arrays would otherwise pay for unspecialized iteration.
+    public func sendMultipleMessages(_ messages: UnsafeBufferPointer<TimestampedUMP>) -> MidiSendMessageResults {
+        sendAll(messages)
+    }
+
+    public func sendMultipleMessages(_ messages: [TimestampedUMP]) -> MidiSendMessageResults {
+        sendAll(messages)
+    }
+
+    @inline(__always)
+    private func sendAll<S: Sequence>(_ messages: S) -> MidiSendMessageResults where S.Element == TimestampedUMP {
         sender.withLock { state in
             guard let handle = state.handle else { return .closed }
             state.writer.reset(connection: handle)

@@ -96,9 +96,10 @@ public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
         }
     }
 
-    /// Sets (or, with nil, clears) the user-supplied name and description of an endpoint. The
-    /// service stores them against the EndpointDeviceId, so they survive restarts and replugs;
-    /// watchers see an update. Returns the endpoint as it is now.
+    /// Sets the user-supplied name and description of an endpoint: `name` nil clears the
+    /// custom name; `description` nil leaves the description as it is, "" clears it. The service
+    /// stores them against the EndpointDeviceId, so they survive restarts and replugs; watchers
+    /// see an update. Returns the endpoint as it is now.
     @discardableResult
     public static func updateUserSuppliedInfo(endpointDeviceId: String, name: String?, description: String? = nil,
                                               session: MidiSession? = nil) throws(MidiServiceError) -> MidiEndpointDeviceInformation {

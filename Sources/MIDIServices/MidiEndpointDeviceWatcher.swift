@@ -188,6 +188,14 @@ public final class MidiEndpointDeviceWatcher: Sendable {
         case enumerationCompleted
     }
 
+    /// Equal except for what changes without an update event (open connection counts).
+    private static func sameApartFromCounts(_ a: MidiEndpointDeviceInformation, _ b: MidiEndpointDeviceInformation) -> Bool {
+        var a = a, b = b
+        a.openConnectionCount = nil
+        b.openConnectionCount = nil
+        return a == b
+    }
+
     func handle(_ event: ServiceEvent) {
         var notifications: [Notification] = []
         state.withLock { state in
@@ -199,7 +207,7 @@ public final class MidiEndpointDeviceWatcher: Sendable {
                 if state.resyncSeen != nil {
                     state.resyncSeen?.insert(device.endpointDeviceId)
                     if let previous {
-                        if previous != device { notifications.append(.updated(device, ["resync"])) }
+                        if !Self.sameApartFromCounts(previous, device) { notifications.append(.updated(device, ["resync"])) }
                     } else {
                         notifications.append(.added(device))
                     }

@@ -22,11 +22,16 @@ enum ConsoleArguments {
     static let endpointVerbs: Set<String> = ["properties", "send-message", "monitor", "rename"]
     static let endpointSubcommands: Set<String> = endpointVerbs.union(["list", "help"])
 
+    /// `midi endpoint <id>` alone shows the endpoint's properties.
     static func normalized(_ arguments: [String]) -> [String] {
-        guard arguments.count >= 3, arguments[0] == "endpoint" else { return arguments }
-        let id = arguments[1], verb = arguments[2]
-        guard !id.hasPrefix("-"), !endpointSubcommands.contains(id), endpointVerbs.contains(verb) else { return arguments }
-        return ["endpoint", verb, id] + arguments[3...]
+        guard arguments.count >= 2, arguments[0] == "endpoint" else { return arguments }
+        let id = arguments[1]
+        guard !id.hasPrefix("-"), !endpointSubcommands.contains(id) else { return arguments }
+        if arguments.count == 2 || arguments[2].hasPrefix("-") {
+            return ["endpoint", "properties", id] + arguments[2...]
+        }
+        guard endpointVerbs.contains(arguments[2]) else { return arguments }
+        return ["endpoint", arguments[2], id] + arguments[3...]
     }
 }
 
@@ -108,5 +113,16 @@ enum InterruptHandling {
     static func exitOnInterrupt() {
         signal(SIGINT) { _ in _exit(0) }
         signal(SIGTERM) { _ in _exit(0) }
+    }
+
+    /// A parent may start us with signals blocked (Foundation's `Process` does); Ctrl-C and
+    /// SIGTERM must work. Called first thing, before any thread exists, so every thread
+    /// inherits the mask.
+    static func unblockTerminationSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

@@ -13,7 +13,8 @@ struct EndpointCommand: ParsableCommand {
         discussion: """
         <id> is the full EndpointDeviceId, a short form (loop_a_default, diag_loopback_a) or a \
         unique endpoint name. The Windows console's order works too: \
-        'midi endpoint <id> monitor' is 'midi endpoint monitor <id>'.
+        'midi endpoint <id> monitor' is 'midi endpoint monitor <id>', and \
+        'midi endpoint <id>' alone shows its properties.
 
         Examples:
           midi endpoint list
@@ -215,7 +216,7 @@ struct EndpointSendMessage: ParsableCommand {
 
         Examples:
           midi endpoint loop_a_default send-message 0x20903C40
-          midi endpoint loop_a_default send-message 40903C00 80000000 --count 10 --delay 100
+          midi endpoint loop_a_default send-message 40903C00 80000000 --count 10
           midi endpoint loop_a_default send-message 0x20903C40 --timestamp +500
         """)
 
@@ -388,8 +389,8 @@ struct EndpointRename: ParsableCommand {
         abstract: "Give an endpoint a custom name (stored by the service).",
         discussion: """
         The custom name is stored against the EndpointDeviceId, so it survives service \
-        restarts and device replugs; applications and ALSA clients show it. --clear goes back \
-        to the endpoint's own name.
+        restarts and device replugs; applications and ALSA clients show it. --clear removes \
+        the custom name and description, going back to the endpoint's own name.
 
         Examples:
           midi endpoint loop_a_default rename "Synth In"
@@ -420,7 +421,7 @@ struct EndpointRename: ParsableCommand {
         defer { session.close() }
         let device = try endpoint.resolve(in: session)
         let updated = try MidiEndpointDeviceInformation.updateUserSuppliedInfo(
-            endpointDeviceId: device.endpointDeviceId, name: clear ? nil : name, description: clear ? nil : description,
+            endpointDeviceId: device.endpointDeviceId, name: clear ? nil : name, description: clear ? "" : description,
             session: session)
         if clear {
             ConsoleOutput.line("Cleared the custom name of \(updated.endpointDeviceId); it is \"\(updated.name)\" again.")

@@ -46,8 +46,9 @@ struct LoopbackCreate: ParsableCommand {
         Examples:
           midi loopback create --root-name "My Loopback"
           midi loopback create --name-a "Loopback One" --name-b "Loopback Two"
-          midi loopback create --root-name "My Loopback" --association-id 7af38a08-0f4b-43ad-b218-1757496f0034
-          midi loopback create --root-name "Studio" --unique-identifier studio1 --persist
+          midi loopback create --root-name "My Loopback" \\
+              --association-id 7af38a08-0f4b-43ad-b218-1757496f0034
+          midi loopback create --root-name Studio --unique-identifier studio1 --persist
         """)
 
     @Option(name: .customLong("root-name"), help: ArgumentHelp("Name both endpoints \"<root> (A)\" and \"<root> (B)\".", valueName: "name"))

@@ -34,6 +34,7 @@ struct Midi: ParsableCommand {
     /// Parses (after accepting the Windows word order `endpoint <id> <verb>`), runs, and turns
     /// every failure into one line on stderr and a documented exit status.
     static func main() {
+        InterruptHandling.unblockTerminationSignals()
         let arguments = ConsoleArguments.normalized(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

@@ -55,9 +55,7 @@ struct Midisrv: ParsableCommand {
             logger.error("\(error.description)")
             throw ExitCode(2)
         }
-        var extensions: [DaemonExtension] = []
-        extensions.append(USBMIDIExtension())
-        let daemon = Daemon(options: options, logger: logger, extensions: extensions)
+        let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge(), USBMIDIExtension()])
         do {
             try daemon.run()
         } catch {

@@ -69,11 +69,18 @@ import Glibc
         #expect(pair.sender.pendingOutputBytes == 0)
 
         let expected = Self.everyFixedKind + [.systemExclusive(shortSysEx)]
-        let received = midiEvents(try pair.receiver.collect(what: "\(expected.count) events") {
-            midiEvents($0).count >= expected.count
-        })
+        // Everything the receiver gets: first the kernel's notice that the sender connected to
+        // it (sent from 0:1 to the end that did not make the connection), then the MIDI events.
+        let all = try pair.receiver.collect(what: "\(expected.count + 1) events") {
+            $0.count >= expected.count + 1
+        }
+        #expect(all.first?.event == .portSubscribed(sender: pair.from, destination: pair.to))
+        #expect(all.first?.source == .systemAnnounce)
+        let received = Array(all.dropFirst())
         #expect(received.map(\.event) == expected)
         #expect(received.allSatisfy { $0.source == pair.from && $0.destination == pair.to })
+        // The sender made the connection itself and is told nothing.
+        #expect(try pair.sender.readEvent() == nil)
         #expect(pair.sender.droppedOutputEvents == 0)
     }
 
@@ -125,6 +132,41 @@ import Glibc
         }
         #expect(assembled == message)
         #expect(pair.sender.droppedOutputEvents == 0)
+    }
+
+    @Test("one SysEx event larger than the receiver's input pool is refused by the kernel and counted")
+    func sysExLargerThanReceiverPool() throws {
+        let pair = try connectedPair("KT Pool")
+        // A default input FIFO has 200 cells of 28 bytes: no single event of 200 × 28 bytes fits.
+        let tooLarge = [0xF0] + [UInt8](repeating: 0x22, count: 200 * 28 - 2) + [0xF7]
+        try pair.sender.send(.systemExclusive(tooLarge), from: PortID(0))
+        #expect(pair.sender.drainOutput() == 1)
+        #expect(pair.sender.lastOutputError?.code == -ENOMEM)
+
+        // The refusal marks the receiver as overflowed: its next read discards its whole FIFO,
+        // even events that arrived after the refusal, and reports the overrun.
+        try pair.sender.send(.noteOn(channel: 0, note: 64, velocity: 64), from: PortID(0))
+        #expect(pair.sender.drainOutput() == 0)
+        var afterRefusal: [SequencerEvent] = []
+        try pair.receiver.readPendingEvents { afterRefusal.append($0.event) }
+        #expect(afterRefusal.isEmpty)
+        #expect(pair.receiver.inputOverruns == 1)
+
+        // Find the largest size that does arrive, in 28-byte steps down (recorded for docs).
+        var size = 200 * 28 - 28
+        while size > 4000 {
+            let message = [0xF0] + [UInt8](repeating: 0x11, count: size - 2) + [0xF7]
+            try pair.sender.send(.systemExclusive(message), from: PortID(0))
+            if pair.sender.drainOutput() == 0 {
+                let received = midiEvents(try pair.receiver.collect(what: "a \(size)-byte SysEx") { !midiEvents($0).isEmpty })
+                #expect(received.map(\.event) == [.systemExclusive(message)])
+                break
+            }
+            try pair.receiver.readPendingEvents { _ in }  // consume the overrun the refusal caused
+            size -= 28
+        }
+        print("largest single SysEx event a default-pool receiver takes: \(size) bytes")
+        #expect(size >= 5000)
     }
 
     @Test("a SysEx chunk larger than one event can hold is refused, not truncated")

@@ -184,8 +184,8 @@ struct ConfigFileEditorTests {
         let error = try #require(throws: ConfigEditError.self) {
             try ConfigFileEditor.addingPair(try newPair(), to: bytes("{\"endpointTransportPluginSettings\": [] }"))
         }
-        #expect(error == .notAnObject(path: ConfigPath(keys: "endpointTransportPluginSettings"), found: "an array",
-                                      position: ConfigSourcePosition(offset: 36, line: 1, column: 37)))
+        #expect(error == .notAnObject(path: JSONPath(keys: "endpointTransportPluginSettings"), found: "an array",
+                                      position: JSONSourcePosition(offset: 36, line: 1, column: 37)))
     }
 
     @Test func anyNameIsEscapedCorrectlyAndNonASCIIStaysUTF8() throws {
@@ -211,7 +211,7 @@ struct ConfigFileEditorTests {
         #expect(text.contains(#""description": "line 1\nline 2 \u0000""#))
         #expect(text.contains(#""name": "Quote \" back\\slash / Ünïcödé 🎹""#), "non-ASCII is written as UTF-8, not \\u escapes")
         #expect(try ConfigLoader.load(twice).pairs == [tricky, named])
-        #expect(ConfigJSONText.quoted(name) == #""Quote \" back\\slash tab\t nl\n del\u007f bell\u0007 Ünïcödé 🎹 \#u{2028}""#)
+        #expect(JSONText.quoted(name) == #""Quote \" back\\slash tab\t nl\n del\u007f bell\u0007 Ünïcödé 🎹 \#u{2028}""#)
     }
 
     @Test func removingPairsAnywhereInCreate() throws {
@@ -251,7 +251,7 @@ struct ConfigFileEditorTests {
         try store.removePersistedPair(try AssociationId(parsing: Self.newGUID))
         #expect(try store.loadConfiguration().pairs.isEmpty)
         #expect(store.writeCount == 2)
-        #expect(throws: ConfigSyntaxError.self) { try InMemoryConfigFileStore(text: "{").loadConfiguration() }
+        #expect(throws: JSONSyntaxError.self) { try InMemoryConfigFileStore(text: "{").loadConfiguration() }
     }
 }
 

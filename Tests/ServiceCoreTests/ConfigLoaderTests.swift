@@ -50,13 +50,13 @@ struct ConfigLoaderTests {
         let fragment = seedConfiguration.split(separator: "\n", omittingEmptySubsequences: false)
             .dropFirst().dropLast(2).joined(separator: "\n")
         #expect(fragment.hasPrefix("\"endpointTransportPluginSettings\":"))
-        let error = try #require(throws: ConfigSyntaxError.self) { try load(fragment) }
+        let error = try #require(throws: JSONSyntaxError.self) { try load(fragment) }
         #expect(error.reason == .memberOutsideObject)
         #expect(error.line == 1 && error.column == 34)
     }
 
     @Test func topLevelMustBeAnObject() throws {
-        let error = try #require(throws: ConfigSyntaxError.self) { try load("\n  [1, 2]") }
+        let error = try #require(throws: JSONSyntaxError.self) { try load("\n  [1, 2]") }
         #expect(error.reason == .topLevelNotObject(found: "an array"))
         #expect(error.line == 2 && error.column == 3)
     }
@@ -380,9 +380,9 @@ struct ConfigLoaderTests {
     }
 
     @Test func pathNotation() {
-        #expect(ConfigPath.root.description == "(top level)")
-        #expect(ConfigPath(keys: "a", "{X-1}", "b_c").description == "a.{X-1}.b_c")
-        #expect(ConfigPath([.key("a"), .key("my key"), .index(2), .key("q\"")]).description == #"a["my key"][2]["q\""]"#)
-        #expect(ConfigPath(keys: "").description == #"[""]"#)
+        #expect(JSONPath.root.description == "(top level)")
+        #expect(JSONPath(keys: "a", "{X-1}", "b_c").description == "a.{X-1}.b_c")
+        #expect(JSONPath([.key("a"), .key("my key"), .index(2), .key("q\"")]).description == #"a["my key"][2]["q\""]"#)
+        #expect(JSONPath(keys: "").description == #"[""]"#)
     }
 }

@@ -134,4 +134,138 @@ struct StatePersistenceTests {
         let service = MidiService(clock: ManualServiceClock(), stateStore: store)
         #expect(service.stateLoadError?.reason.contains("version 2") == true)
     }
+
+    /// A state file as the service wrote it before the state file and the configuration shared one
+    /// JSON parser and writer (captured from `StateDocument.encode` at that commit, unedited; the
+    /// name holds every character class the two escapers treated differently, DEL raw).
+    static let stateFileFromBeforeSharedJSON = #"""
+        {
+          "format": "midi-services-state",
+          "version": 1,
+          "endpoints": {
+            "\\\\?\\swd#midisrv#midiu_diag_loopback_a#{e7cce071-3c03-423f-88d3-f1045d02552b}": {
+              "customName": "Synth",
+              "declared": {
+                "endpointName": "Hello Synth Endpoint!",
+                "productInstanceId": "SN-0042",
+                "endpointInfo": {
+                  "umpVersionMajor": 1,
+                  "umpVersionMinor": 1,
+                  "hasStaticFunctionBlocks": true,
+                  "functionBlockCount": 2,
+                  "supportsMidi2Protocol": true,
+                  "supportsMidi1Protocol": true,
+                  "supportsReceivingJitterReductionTimestamps": false,
+                  "supportsSendingJitterReductionTimestamps": true
+                },
+                "deviceIdentity": {
+                  "systemExclusiveId": [
+                    125,
+                    0,
+                    1
+                  ],
+                  "deviceFamily": [
+                    2,
+                    3
+                  ],
+                  "deviceFamilyModelNumber": [
+                    4,
+                    5
+                  ],
+                  "softwareRevisionLevel": [
+                    6,
+                    7,
+                    8,
+                    127
+                  ]
+                },
+                "streamConfiguration": {
+                  "protocol": 2,
+                  "receiveJitterReductionTimestamps": true,
+                  "sendJitterReductionTimestamps": false
+                },
+                "functionBlocks": [
+                  {
+                    "number": 0,
+                    "name": "Main",
+                    "isActive": true,
+                    "direction": 3,
+                    "uiHint": 3,
+                    "midi10": 0,
+                    "firstGroup": 0,
+                    "groupCount": 2,
+                    "midiCIMessageVersionFormat": 1,
+                    "maxSysEx8Streams": 4
+                  },
+                  {
+                    "number": 5,
+                    "name": "",
+                    "isActive": false,
+                    "direction": 1,
+                    "uiHint": 1,
+                    "midi10": 2,
+                    "firstGroup": 15,
+                    "groupCount": 1,
+                    "midiCIMessageVersionFormat": 0,
+                    "maxSysEx8Streams": 0
+                  }
+                ]
+              }
+            },
+            "\\\\?\\swd#midisrv#midiu_diag_loopback_b#{e7cce071-3c03-423f-88d3-f1045d02552b}": {
+              "declared": {
+                "endpointName": ""
+              }
+            },
+            "\\\\?\\swd#midisrv#midiu_diag_ping#{e7cce071-3c03-423f-88d3-f1045d02552b}": {
+              "customName": "Piano \"Upright\" \\ C:/x é 🎹 tab\tnl\ncr\r bs\u0008 ff\u000c nul\u0000 us\u001f del\#u{7F}",
+              "customDescription": "the upright"
+            }
+          }
+        }
+
+        """#
+
+    @Test("a state file written before the shared JSON code loads unchanged and is written back the same but for three escapes")
+    func stateFileFromBeforeSharedJSON() throws {
+        let store = InMemoryStateStore(bytes: Array(Self.stateFileFromBeforeSharedJSON.utf8))
+        let service = MidiService(clock: ManualServiceClock(), stateStore: store)
+        #expect(service.stateLoadError == nil)
+        let ping = try #require(service.endpoint(.diagnosticsPing))
+        #expect(ping.customization.name
+            == "Piano \"Upright\" \\ C:/x \u{E9} \u{1F3B9} tab\tnl\ncr\r bs\u{08} ff\u{0C} nul\u{00} us\u{1F} del\u{7F}")
+        #expect(ping.customization.description == "the upright")
+        #expect(ping.declared.isEmpty)
+        #expect(service.endpoint(.diagnosticsLoopbackB)?.declared == DeclaredEndpointState(endpointName: ""))
+        let synth = try #require(service.endpoint(.diagnosticsLoopbackA))
+        #expect(synth.displayName == "Synth")
+        #expect(synth.declared == DeclaredEndpointState(
+            endpointInfo: DeclaredEndpointInfo(umpVersionMajor: 1, umpVersionMinor: 1, hasStaticFunctionBlocks: true,
+                                               functionBlockCount: 2, supportsMidi2Protocol: true, supportsMidi1Protocol: true,
+                                               supportsReceivingJitterReductionTimestamps: false,
+                                               supportsSendingJitterReductionTimestamps: true),
+            deviceIdentity: DeclaredDeviceIdentity(systemExclusiveIdByte1: 0x7D, systemExclusiveIdByte2: 0x00, systemExclusiveIdByte3: 0x01,
+                                                   deviceFamilyLsb: 0x02, deviceFamilyMsb: 0x03,
+                                                   deviceFamilyModelNumberLsb: 0x04, deviceFamilyModelNumberMsb: 0x05,
+                                                   softwareRevisionLevelByte1: 0x06, softwareRevisionLevelByte2: 0x07,
+                                                   softwareRevisionLevelByte3: 0x08, softwareRevisionLevelByte4: 0x7F),
+            endpointName: "Hello Synth Endpoint!", productInstanceId: "SN-0042",
+            functionBlocks: [
+                DeclaredFunctionBlock(number: 0, name: "Main", isActive: true, direction: .bidirectional, uiHint: .senderAndReceiver,
+                                      midi10: .notMIDI1, firstGroup: 0, groupCount: 2, midiCIMessageVersionFormat: 1, maxSysEx8Streams: 4),
+                DeclaredFunctionBlock(number: 5, name: "", isActive: false, direction: .input, uiHint: .receiver,
+                                      midi10: .restricted31250, firstGroup: 15, groupCount: 1),
+            ],
+            streamConfiguration: DeclaredStreamConfiguration(protocol: 2, receiveJitterReductionTimestamps: true)))
+
+        // Saved again, the file is the same bytes but for the three characters the shared escaper
+        // writes differently (both forms are JSON for the same text): U+0008 and U+000C as \b and
+        // \f, and DEL escaped so that it is visible.
+        #expect(service.saveState())
+        let expected = Self.stateFileFromBeforeSharedJSON
+            .replacing(#"bs\u0008 ff\u000c"#, with: #"bs\b ff\f"#)
+            .replacing("del\u{7F}", with: #"del\u007f"#)
+        #expect(expected != Self.stateFileFromBeforeSharedJSON)
+        #expect(store.text == expected)
+    }
 }

@@ -63,7 +63,7 @@ for group in "$@"; do
     if [ "$status" = 124 ] || [ "$status" = 137 ]; then
         echo "FAIL $group: timed out after ${MIDI_VM_GROUP_TIMEOUT}s" >>"$out"
     elif [ "$status" != 0 ] && ! grep -q '^FAIL ' "$out"; then
-        echo "FAIL $group: run exited $status" >>"$out"
+        echo "FAIL $group: run exited $status: $(grep -v -E '^(PASS|FAIL) ' "$log" | tail -n 2 | tr '\n' ' ')" >>"$out"
     fi
     if ! grep -qE '^(PASS|FAIL) ' "$out"; then
         echo "FAIL $group: no PASS/FAIL lines" >>"$out"

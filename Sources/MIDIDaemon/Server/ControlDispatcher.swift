@@ -46,7 +46,7 @@ extension SessionServer {
             return .loopbackPairs(service.loopbackPairs.map(service.wirePair))
 
         case .findEndpoints(let query):
-            return .endpoints(service.endpoints(matching: query.filter.core).map(service.wireEndpoint))
+            return .endpoints(service.endpoints(matching: query.filter.core).map(wireEndpoint))
 
         case .endpointProperties(let reference):
             return .endpoint(try wireEndpoint(resolving: reference.endpoint))
@@ -98,7 +98,7 @@ extension SessionServer {
         let id: EndpointDeviceId
         do { id = try service.resolveEndpoint(reference) } catch { throw ControlError(error) }
         guard let endpoint = service.endpoint(id) else { throw ControlError(code: .notFound, message: "no endpoint \(id)") }
-        return service.wireEndpoint(endpoint)
+        return wireEndpoint(endpoint)
     }
 
     static func associationId(_ text: String) throws(ControlError) -> AssociationId {

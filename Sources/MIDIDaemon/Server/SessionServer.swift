@@ -13,6 +13,8 @@ final class SessionServer {
     var logger: Logger
     let options: DaemonOptions
     let listener: SeqPacketSocket
+    /// Extensions' additions to endpoint descriptions (the ALSA client number).
+    let annotations: EndpointAnnotations
     private var listenerToken: EventLoop.Token?
     private(set) var sessions: [UInt32: ClientSession] = [:]
     private var nextSessionId: UInt32 = 0
@@ -36,14 +38,17 @@ final class SessionServer {
     /// Datagrams read from one client per wake-up, so one busy client cannot starve the rest.
     static let readBudget = 64
 
-    init(loop: EventLoop, service: MidiService, listener: SeqPacketSocket, options: DaemonOptions, logger: Logger) {
+    init(loop: EventLoop, service: MidiService, listener: SeqPacketSocket, options: DaemonOptions, logger: Logger,
+         annotations: EndpointAnnotations = EndpointAnnotations()) {
         self.loop = loop
         self.service = service
         self.listener = listener
         self.options = options
         self.logger = logger
-        for endpoint in service.endpoints(matching: .allTypes) { knownEndpoints[endpoint.id.rawValue] = service.wireEndpoint(endpoint) }
+        self.annotations = annotations
+        for endpoint in service.endpoints(matching: .allTypes) { knownEndpoints[endpoint.id.rawValue] = wireEndpoint(endpoint) }
         observerToken = service.addObserver { [unowned self] change in self.endpointChanged(change) }
+        annotations.changed = { [unowned self] id, property in self.annotationChanged(id, property) }
         listenerToken = loop.registerDescriptor(listener.fileDescriptor) { [unowned self] _ in self.acceptClients() }
         hookToken = loop.addIterationHook { [unowned self] in self.endOfIteration() }
         handshakeTimerToken = loop.addTimer(nextDeadline: { [unowned self] in self.nextHandshakeDeadline() }) { [unowned self] now in
@@ -61,6 +66,7 @@ final class SessionServer {
         if let hookToken { loop.unregister(hookToken) }
         if let handshakeTimerToken { loop.unregister(handshakeTimerToken) }
         if let observerToken { service.removeObserver(observerToken) }
+        annotations.changed = nil
         listener.close()
     }
 
@@ -211,8 +217,9 @@ final class SessionServer {
             return
         }
         var overflow = 0, refused = 0, rejected = 0
+        let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
         for message in batch {
-            let result = service.send(message.packet, timestamp: message.timestamp, from: connection.serviceID)
+            let result = service.send(message.packet, timestamp: message.timestamp, now: now, from: connection.serviceID)
             overflow &+= result.receiverOverflows
             if !result.succeeded {
                 if !result.status.isDisjoint(with: [.scheduleQueueFull, .timestampOutOfRange]) { refused &+= 1 } else { rejected &+= 1 }
@@ -269,11 +276,11 @@ final class SessionServer {
     private func endpointChanged(_ event: EndpointEvent) {
         switch event {
         case .added(let model):
-            let endpoint = service.wireEndpoint(model)
+            let endpoint = wireEndpoint(model)
             knownEndpoints[endpoint.id] = endpoint
             broadcast(endpoint, .endpointAdded(endpoint))
         case .updated(let model, let changed):
-            let endpoint = service.wireEndpoint(model)
+            let endpoint = wireEndpoint(model)
             knownEndpoints[endpoint.id] = endpoint
             broadcast(endpoint, .endpointUpdated(EndpointUpdated(endpoint: endpoint, changed: changed.wireNames)))
         case .removed(let id):
@@ -281,6 +288,19 @@ final class SessionServer {
             closeConnections(toEndpoint: id.rawValue)
             if let last { broadcast(last, .endpointRemoved(EndpointRemoved(id: id.rawValue))) }
         }
+    }
+
+    /// An endpoint as clients see it: the service's model plus what extensions publish.
+    func wireEndpoint(_ model: MidiEndpoint) -> EndpointInfo {
+        service.wireEndpoint(model, alsaClient: annotations.alsaClient(for: model.id))
+    }
+
+    /// An extension published something new about an endpoint (the bridge made its ALSA client).
+    private func annotationChanged(_ id: EndpointDeviceId, _ property: String) {
+        guard let model = service.endpoint(id) else { return }
+        let endpoint = wireEndpoint(model)
+        knownEndpoints[endpoint.id] = endpoint
+        broadcast(endpoint, .endpointUpdated(EndpointUpdated(endpoint: endpoint, changed: [property])))
     }
 
     private func broadcast(_ endpoint: EndpointInfo, _ event: ServiceEvent) {
@@ -331,7 +351,7 @@ final class SessionServer {
         connection.endpointId = id.rawValue
         session.connections[connection.handle] = connection
         guard let model = service.endpoint(id) else { throw ControlError(code: .notFound, message: "no endpoint \(id)") }
-        return OpenedConnection(connection: connection.handle, endpoint: service.wireEndpoint(model))
+        return OpenedConnection(connection: connection.handle, endpoint: wireEndpoint(model))
     }
 
     func closeConnection(_ handle: ConnectionHandle, for session: ClientSession) throws(ControlError) {
@@ -351,7 +371,7 @@ final class SessionServer {
     func sendInitialEnumeration(_ subscription: SubscriptionID, for session: ClientSession) {
         guard let filter = session.subscriptions[subscription] else { return }
         for endpoint in service.endpoints(matching: filter.core) {
-            session.sendControl(.event(subscription, .endpointAdded(service.wireEndpoint(endpoint))))
+            session.sendControl(.event(subscription, .endpointAdded(wireEndpoint(endpoint))))
         }
         session.sendControl(.event(subscription, .enumerationCompleted))
     }

@@ -3,7 +3,7 @@ import ServiceCore
 
 /// ServiceCore's model → the wire's Codable types. The daemon is the one place that knows both.
 extension MidiService {
-    func wireEndpoint(_ endpoint: MidiEndpoint) -> EndpointInfo {
+    func wireEndpoint(_ endpoint: MidiEndpoint, alsaClient: Int? = nil) -> EndpointInfo {
         var loopback: LoopbackEndpointDetails?
         if let associationId = endpoint.loopbackAssociationId, let side = endpoint.loopbackSide,
            let pair = loopbackPair(associationId) {
@@ -28,7 +28,7 @@ extension MidiService {
             declared: declared.isEmpty ? nil : declared.wire,
             functionBlocks: declared.functionBlocks.isEmpty ? nil : declared.functionBlocks.map(\.wire),
             groupTerminalBlocks: endpoint.groupTerminalBlocks.map(\.wire),
-            loopback: loopback, alsaClient: nil, openConnectionCount: connectionCount(on: endpoint.id))
+            loopback: loopback, alsaClient: alsaClient, openConnectionCount: connectionCount(on: endpoint.id))
     }
 
     func wirePair(_ pair: ServiceCore.LoopbackPairInfo) -> IPC.LoopbackPairInfo {

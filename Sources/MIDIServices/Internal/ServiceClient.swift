@@ -213,18 +213,18 @@ final class ServiceClient: Sendable {
     /// The hot path: one UMP batch datagram, already encoded by the caller's writer. Waits for
     /// room at most `sendTimeoutMilliseconds`. No allocation.
     func sendBatch(_ frame: UnsafeRawBufferPointer) -> MidiSendMessageResults {
-        var waited = false
+        var deadline: UInt64 = 0   // set at the first EAGAIN: the common case never reads the clock
         while true {
             do {
                 switch try socket.send(frame) {
                 case .sent: return .succeeded
                 case .wouldBlock:
-                    if waited { return [.failed, .bufferFull] }
-                    waited = true
-                    guard try socket.poll(for: .writable, timeoutMilliseconds: sendTimeoutMilliseconds) else {
-                        return [.failed, .bufferFull]
-                    }
-                    waited = false
+                    let now = MidiClock.now
+                    if deadline == 0 { deadline = now + UInt64(sendTimeoutMilliseconds) * 1_000_000 }
+                    guard now < deadline else { return [.failed, .bufferFull] }
+                    // Writable can mean room for a small datagram but not this one: loop until
+                    // it fits or the deadline passes.
+                    _ = try socket.poll(for: .writable, timeoutMilliseconds: Int32((deadline - now) / 1_000_000) + 1)
                 }
             } catch {
                 return .closed

@@ -1,12 +1,12 @@
 /// Why the configuration file was not edited. In every case the file is left as it was.
 public enum ConfigEditError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file does not parse (or is not a JSON object); it is never rewritten.
-    case unparseable(ConfigSyntaxError)
+    case unparseable(JSONSyntaxError)
     /// A section the pair must go into exists but is not an object.
-    case notAnObject(path: ConfigPath, found: String, position: ConfigSourcePosition)
+    case notAnObject(path: JSONPath, found: String, position: JSONSourcePosition)
     /// The pair clashes with an entry already in the file (association id, unique identifier
     /// or name); `position` is where the existing value is written.
-    case conflict(message: String, position: ConfigSourcePosition)
+    case conflict(message: String, position: JSONSourcePosition)
     /// No entry with this association id under the loopback transport's `create`.
     case pairNotFound(AssociationId)
 

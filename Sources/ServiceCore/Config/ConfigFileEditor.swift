@@ -13,13 +13,12 @@ public enum ConfigFileEditor {
     /// The new member goes right after the last member of `create` (`,` + line break + entry),
     /// indented like that member, so removing it again restores the original bytes exactly.
     public static func addingPair(_ pair: ConfiguredLoopbackPair, to original: [UInt8]?) throws(ConfigEditError) -> [UInt8] {
-        let outline = ConfigJSONOutline.pair(pair)
+        let outline = JSONOutline.pair(pair)
         let key = pair.associationId.description
         guard let original, let analysis = try analyze(original) else {
             let bom: [UInt8] = original?.starts(with: byteOrderMark) == true ? byteOrderMark : []
-            let document = "{\n" + ConfigJSONOutline.indentUnit
-                + sectionValue(at: 0, key: key, value: outline).member(ConfigSchema.transportSettingsKey, indent: ConfigJSONOutline.indentUnit, newline: "\n")
-                + "\n}\n"
+            let writer = JSONWriter.configuration(newline: "\n")
+            let document = writer.document(.object([(ConfigSchema.transportSettingsKey, sectionValue(at: 0, key: key, value: outline))]))
             return bom + Array(document.utf8)
         }
 
@@ -32,7 +31,7 @@ public enum ConfigFileEditor {
 
         let text = ConfigTextLayout(original)
         var container = analysis.rootValue
-        var path = ConfigPath.root
+        var path = JSONPath.root
         // The root is an object (the loader checked); each section below is checked here.
         for (depth, sectionKey) in sectionKeys.enumerated() {
             guard let member = container.object?.member(named: sectionKey) else {
@@ -90,8 +89,8 @@ public enum ConfigFileEditor {
 
     /// The value of the section `sectionKeys[depth]` when it has to be created: the sections
     /// below it, wrapped around the one pair `key: value`.
-    static func sectionValue(at depth: Int, key: String, value: ConfigJSONOutline) -> ConfigJSONOutline {
-        var outline = ConfigJSONOutline.object([(key, value)])
+    static func sectionValue(at depth: Int, key: String, value: JSONOutline) -> JSONOutline {
+        var outline = JSONOutline.object([(key, value)])
         for sectionKey in sectionKeys[(depth + 1)...].reversed() {
             outline = .object([(sectionKey, outline)])
         }
@@ -100,7 +99,7 @@ public enum ConfigFileEditor {
 
     /// Parses and loads; nil for a missing or blank file; `.unparseable` for anything else that
     /// is not a JSON object.
-    static func analyze(_ bytes: [UInt8]) throws(ConfigEditError) -> (rootValue: ConfigJSONValue, associationKeys: [AssociationId: ConfigSourcePosition], uniqueness: ConfigPairUniqueness)? {
+    static func analyze(_ bytes: [UInt8]) throws(ConfigEditError) -> (rootValue: JSONValue, associationKeys: [AssociationId: JSONSourcePosition], uniqueness: ConfigPairUniqueness)? {
         do {
             guard let analysis = try ConfigLoader.analyze(bytes) else { return nil }
             return (analysis.rootValue, analysis.associationKeys, analysis.uniqueness)
@@ -114,15 +113,15 @@ public enum ConfigFileEditor {
 /// objects.
 private struct ConfigTextLayout {
     let bytes: [UInt8]
-    /// CR LF if the file's first line ends so, else LF.
-    let newline: String
+    /// Writes in the file's line ending: CR LF if its first line ends so, else LF.
+    let writer: JSONWriter
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         if let lf = bytes.firstIndex(of: 0x0A), lf > 0, bytes[lf - 1] == 0x0D {
-            newline = "\r\n"
+            writer = .configuration(newline: "\r\n")
         } else {
-            newline = "\n"
+            writer = .configuration(newline: "\n")
         }
     }
 
@@ -145,18 +144,18 @@ private struct ConfigTextLayout {
     }
 
     /// `objectValue` (an object in `bytes`) with `"key": value` added as its last member.
-    func inserting(member key: String, value: ConfigJSONOutline, into objectValue: ConfigJSONValue) -> [UInt8] {
+    func inserting(member key: String, value: JSONOutline, into objectValue: JSONValue) -> [UInt8] {
         var result = bytes
         if let last = objectValue.object?.members.last {
             let indent = ownLineIndent(at: last.keyRange.start.offset)
-                ?? lineIndent(at: objectValue.range.start.offset) + ConfigJSONOutline.indentUnit
-            let text = "," + newline + indent + value.member(key, indent: indent, newline: newline)
+                ?? lineIndent(at: objectValue.range.start.offset) + writer.indentUnit
+            let text = "," + writer.newline + indent + writer.member(key, value, indent: indent)
             result.insert(contentsOf: Array(text.utf8), at: last.value.range.end.offset)
         } else {
             // An empty object: only whitespace between its braces, which the new member replaces.
             let outer = lineIndent(at: objectValue.range.start.offset)
-            let indent = outer + ConfigJSONOutline.indentUnit
-            let text = newline + indent + value.member(key, indent: indent, newline: newline) + newline + outer
+            let indent = outer + writer.indentUnit
+            let text = writer.newline + indent + writer.member(key, value, indent: indent) + writer.newline + outer
             result.replaceSubrange((objectValue.range.start.offset + 1)..<(objectValue.range.end.offset - 1), with: Array(text.utf8))
         }
         return result

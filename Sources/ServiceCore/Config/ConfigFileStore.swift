@@ -12,7 +12,7 @@ public protocol ConfigFileStore {
 }
 
 extension ConfigFileStore {
-    /// Loads the file; no file is an empty configuration. Throws `ConfigSyntaxError` for a file
+    /// Loads the file; no file is an empty configuration. Throws `JSONSyntaxError` for a file
     /// that does not parse, or the store's own error if it cannot be read.
     public func loadConfiguration() throws -> ConfigLoadResult {
         guard let bytes = try read() else { return .empty }

@@ -4,18 +4,18 @@
 ///         → {association id} → endpointA / endpointB (name, description, uniqueIdentifier),
 ///                              groupCount (optional, 1–16)
 ///
-/// A file that is not a JSON object throws `ConfigSyntaxError`: the caller runs with no pairs
+/// A file that is not a JSON object throws `JSONSyntaxError`: the caller runs with no pairs
 /// and must never rewrite that file. Otherwise every entry is judged on its own: an invalid one
 /// is reported as an error with its path and skipped, the valid ones are returned. Unknown keys
 /// and repeated keys are warnings; `_comment` keys are ignored wherever they are. A file that
 /// is empty or only whitespace is an empty configuration.
 public enum ConfigLoader {
-    public static func load(_ bytes: [UInt8]) throws(ConfigSyntaxError) -> ConfigLoadResult {
+    public static func load(_ bytes: [UInt8]) throws(JSONSyntaxError) -> ConfigLoadResult {
         guard let analysis = try analyze(bytes) else { return .empty }
         return analysis.result
     }
 
-    public static func load(_ document: ConfigJSONDocument) throws(ConfigSyntaxError) -> ConfigLoadResult {
+    public static func load(_ document: JSONDocument) throws(JSONSyntaxError) -> ConfigLoadResult {
         try analyze(document).result
     }
 
@@ -26,14 +26,14 @@ public enum ConfigLoader {
     }
 
     /// Everything the file editor needs besides the result; nil for a blank file.
-    static func analyze(_ bytes: [UInt8]) throws(ConfigSyntaxError) -> ConfigAnalysis? {
+    static func analyze(_ bytes: [UInt8]) throws(JSONSyntaxError) -> ConfigAnalysis? {
         guard !isBlank(bytes) else { return nil }
-        return try analyze(ConfigJSONParser.parse(bytes))
+        return try analyze(JSONParser.parse(bytes))
     }
 
-    static func analyze(_ document: ConfigJSONDocument) throws(ConfigSyntaxError) -> ConfigAnalysis {
+    static func analyze(_ document: JSONDocument) throws(JSONSyntaxError) -> ConfigAnalysis {
         guard let root = document.root.object else {
-            throw ConfigSyntaxError(.topLevelNotObject(found: document.root.kindDescription), at: document.root.range.start)
+            throw JSONSyntaxError(.topLevelNotObject(found: document.root.kindDescription), at: document.root.range.start)
         }
         var walk = ConfigLoaderWalk()
         walk.reportDuplicates(document.duplicateKeys)
@@ -53,12 +53,12 @@ public enum ConfigLoader {
 /// What a load learned, kept for the file editor's checks.
 struct ConfigAnalysis {
     /// The top-level value, an object.
-    let rootValue: ConfigJSONValue
+    let rootValue: JSONValue
     let result: ConfigLoadResult
     /// The admitted pairs' names and unique ids.
     let uniqueness: ConfigPairUniqueness
     /// Every association id written under `create`, valid entry or not, with its key position.
-    let associationKeys: [AssociationId: ConfigSourcePosition]
+    let associationKeys: [AssociationId: JSONSourcePosition]
 }
 
 private struct ConfigLoaderWalk {
@@ -68,28 +68,28 @@ private struct ConfigLoaderWalk {
     var pairs: [ConfiguredLoopbackPair] = []
     var locations: [AssociationId: ConfigEntryLocation] = [:]
     var uniqueness = ConfigPairUniqueness()
-    var associationKeys: [AssociationId: ConfigSourcePosition] = [:]
+    var associationKeys: [AssociationId: JSONSourcePosition] = [:]
 
-    mutating func error(_ path: ConfigPath, _ position: ConfigSourcePosition, _ message: String) {
+    mutating func error(_ path: JSONPath, _ position: JSONSourcePosition, _ message: String) {
         problems.append(ConfigProblem(.error, path: path, position: position, message: message))
     }
 
-    mutating func warning(_ path: ConfigPath, _ position: ConfigSourcePosition, _ message: String) {
+    mutating func warning(_ path: JSONPath, _ position: JSONSourcePosition, _ message: String) {
         problems.append(ConfigProblem(.warning, path: path, position: position, message: message))
     }
 
-    mutating func reportDuplicates(_ duplicates: [ConfigJSONDuplicateKey]) {
+    mutating func reportDuplicates(_ duplicates: [JSONDuplicateKey]) {
         for duplicate in duplicates {
             // Several `_comment`s in one object are a habit, not a mistake; and a repeated
             // association id is reported by `walkPair` as the clash it is.
             if duplicate.path.lastKey == ConfigSchema.commentKey { continue }
-            if ConfigPath(duplicate.path.components.dropLast()) == ConfigSchema.createPath { continue }
+            if JSONPath(duplicate.path.components.dropLast()) == ConfigSchema.createPath { continue }
             warning(duplicate.path, duplicate.position,
-                    "duplicate key \(ConfigJSONText.quoted(duplicate.path.lastKey ?? "")) is ignored; the first one (\(duplicate.firstPosition)) is used")
+                    "duplicate key \(JSONText.quoted(duplicate.path.lastKey ?? "")) is ignored; the first one (\(duplicate.firstPosition)) is used")
         }
     }
 
-    mutating func object(_ value: ConfigJSONValue, at path: ConfigPath, shape: String) -> ConfigJSONObject? {
+    mutating func object(_ value: JSONValue, at path: JSONPath, shape: String) -> JSONObject? {
         guard let object = value.object else {
             error(path, value.range.start, "\(path.lastKey ?? "the value") must be an object (\(shape)); found \(value.kindDescription)")
             return nil
@@ -97,21 +97,21 @@ private struct ConfigLoaderWalk {
         return object
     }
 
-    mutating func unknownKey(_ member: ConfigJSONMember, path: ConfigPath, known: [String]) {
-        var message = "unknown key \(ConfigJSONText.quoted(member.key)) is ignored"
+    mutating func unknownKey(_ member: JSONMember, path: JSONPath, known: [String]) {
+        var message = "unknown key \(JSONText.quoted(member.key)) is ignored"
         if let suggestion = ConfigSchema.suggestion(for: member.key, among: known) {
             message += suggestion.lowercased() == member.key.lowercased()
-                ? " (keys are case-sensitive: did you mean \(ConfigJSONText.quoted(suggestion))?)"
-                : " (did you mean \(ConfigJSONText.quoted(suggestion))?)"
+                ? " (keys are case-sensitive: did you mean \(JSONText.quoted(suggestion))?)"
+                : " (did you mean \(JSONText.quoted(suggestion))?)"
         }
         warning(path, member.keyRange.start, message)
     }
 
     // MARK: Sections
 
-    mutating func walkRoot(_ root: ConfigJSONObject) {
+    mutating func walkRoot(_ root: JSONObject) {
         for member in root.effectiveMembers where member.key != ConfigSchema.commentKey {
-            let path = ConfigPath(keys: member.key)
+            let path = JSONPath(keys: member.key)
             if member.key == ConfigSchema.transportSettingsKey {
                 walkTransportSettings(member.value, path: path)
             } else {
@@ -120,7 +120,7 @@ private struct ConfigLoaderWalk {
         }
     }
 
-    mutating func walkTransportSettings(_ value: ConfigJSONValue, path: ConfigPath) {
+    mutating func walkTransportSettings(_ value: JSONValue, path: JSONPath) {
         guard let settings = object(value, at: path, shape: "transport id → settings") else { return }
         let loopbackGUID = try? AssociationId(parsing: ConfigSchema.loopbackTransportId)
         for member in settings.effectiveMembers where member.key != ConfigSchema.commentKey {
@@ -129,15 +129,15 @@ private struct ConfigLoaderWalk {
                 walkLoopbackTransport(member.value, path: memberPath)
             } else if let guid = try? AssociationId(parsing: member.key), guid == loopbackGUID {
                 warning(memberPath, member.keyRange.start,
-                        "transport ids are case-sensitive keys: write the loopback transport id exactly as \(ConfigJSONText.quoted(ConfigSchema.loopbackTransportId)); this section is ignored")
+                        "transport ids are case-sensitive keys: write the loopback transport id exactly as \(JSONText.quoted(ConfigSchema.loopbackTransportId)); this section is ignored")
             } else {
                 warning(memberPath, member.keyRange.start,
-                        "settings for transport \(ConfigJSONText.quoted(member.key)) are ignored; this service reads only the loopback transport \(ConfigSchema.loopbackTransportId)")
+                        "settings for transport \(JSONText.quoted(member.key)) are ignored; this service reads only the loopback transport \(ConfigSchema.loopbackTransportId)")
             }
         }
     }
 
-    mutating func walkLoopbackTransport(_ value: ConfigJSONValue, path: ConfigPath) {
+    mutating func walkLoopbackTransport(_ value: JSONValue, path: JSONPath) {
         guard let transport = object(value, at: path, shape: "loopback transport settings with a \"create\" object") else { return }
         for member in transport.effectiveMembers where member.key != ConfigSchema.commentKey {
             if member.key == ConfigSchema.createKey {
@@ -148,7 +148,7 @@ private struct ConfigLoaderWalk {
         }
     }
 
-    mutating func walkCreate(_ value: ConfigJSONValue, path: ConfigPath) {
+    mutating func walkCreate(_ value: JSONValue, path: JSONPath) {
         guard let create = object(value, at: path, shape: "association id → loopback pair") else { return }
         // Every member, repeated keys included: the second use of an association id is refused
         // as a clash, with both places named.
@@ -159,7 +159,7 @@ private struct ConfigLoaderWalk {
 
     // MARK: Pairs
 
-    mutating func walkPair(_ member: ConfigJSONMember, path: ConfigPath) {
+    mutating func walkPair(_ member: JSONMember, path: JSONPath) {
         let keyPosition = member.keyRange.start
         var valid = true
         var associationId: AssociationId?
@@ -195,7 +195,7 @@ private struct ConfigLoaderWalk {
         for side in LoopbackSide.allCases {
             let key = ConfigSchema.endpointKey(side)
             if body.member(named: key) == nil {
-                error(path.appending(key), member.value.range.start, "required key \(ConfigJSONText.quoted(key)) is missing")
+                error(path.appending(key), member.value.range.start, "required key \(JSONText.quoted(key)) is missing")
                 valid = false
             }
         }
@@ -225,16 +225,16 @@ private struct ConfigLoaderWalk {
 
     struct ParsedEndpoint {
         let endpoint: Endpoint
-        let namePosition: ConfigSourcePosition
-        let uniqueIdentifierPosition: ConfigSourcePosition
+        let namePosition: JSONSourcePosition
+        let uniqueIdentifierPosition: JSONSourcePosition
     }
 
-    mutating func walkEndpoint(_ value: ConfigJSONValue, path: ConfigPath) -> ParsedEndpoint? {
+    mutating func walkEndpoint(_ value: JSONValue, path: JSONPath) -> ParsedEndpoint? {
         guard let body = object(value, at: path, shape: "name, description, uniqueIdentifier") else { return nil }
         var valid = true
-        var name: (String, ConfigSourcePosition)?
+        var name: (String, JSONSourcePosition)?
         var description: String?
-        var uniqueIdentifier: (UniqueIdentifier, ConfigSourcePosition)?
+        var uniqueIdentifier: (UniqueIdentifier, JSONSourcePosition)?
         for field in body.effectiveMembers where field.key != ConfigSchema.commentKey {
             let fieldPath = path.appending(field.key)
             let position = field.value.range.start
@@ -277,7 +277,7 @@ private struct ConfigLoaderWalk {
             }
         }
         for key in [ConfigSchema.nameKey, ConfigSchema.uniqueIdentifierKey] where body.member(named: key) == nil {
-            error(path.appending(key), value.range.start, "required key \(ConfigJSONText.quoted(key)) is missing")
+            error(path.appending(key), value.range.start, "required key \(JSONText.quoted(key)) is missing")
             valid = false
         }
         guard valid, let name, let uniqueIdentifier,
@@ -286,7 +286,7 @@ private struct ConfigLoaderWalk {
         return ParsedEndpoint(endpoint: endpoint, namePosition: name.1, uniqueIdentifierPosition: uniqueIdentifier.1)
     }
 
-    mutating func walkGroupCount(_ value: ConfigJSONValue, path: ConfigPath) -> ConfiguredLoopbackPair.GroupCount? {
+    mutating func walkGroupCount(_ value: JSONValue, path: JSONPath) -> ConfiguredLoopbackPair.GroupCount? {
         let range = ConfiguredLoopbackPair.GroupCount.allowed
         guard case .number(let number) = value.content, let integer = number.integerValue else {
             error(path, value.range.start, "groupCount must be a whole number from \(range.lowerBound) to \(range.upperBound); found \(value.kindDescription)")

@@ -8,7 +8,7 @@ struct ConfigPairUniqueness {
     struct Holder: Hashable, Sendable {
         let associationId: AssociationId
         let side: LoopbackSide
-        let position: ConfigSourcePosition
+        let position: JSONSourcePosition
     }
 
     enum Clash: Hashable, Sendable {
@@ -40,20 +40,20 @@ struct ConfigPairUniqueness {
             switch self {
             case .uniqueIdentifier(let side, let id, _):
                 let sides = side == .a ? "A sides" : "B sides"
-                return "unique identifier \(ConfigJSONText.quoted(id.original)) is already used by \(owner); unique identifiers must be unique among all \(sides) (compared case-insensitively)"
+                return "unique identifier \(JSONText.quoted(id.original)) is already used by \(owner); unique identifiers must be unique among all \(sides) (compared case-insensitively)"
             case .name(_, let name, _):
-                return "name \(ConfigJSONText.quoted(name)) is already used by \(owner); endpoint names must be unique across all loopback endpoints (compared case-insensitively)"
+                return "name \(JSONText.quoted(name)) is already used by \(owner); endpoint names must be unique across all loopback endpoints (compared case-insensitively)"
             }
         }
     }
 
     /// Positions of a pair's clash-relevant values: name and unique identifier, per side.
     struct Positions: Hashable, Sendable {
-        var name: [LoopbackSide: ConfigSourcePosition]
-        var uniqueIdentifier: [LoopbackSide: ConfigSourcePosition]
+        var name: [LoopbackSide: JSONSourcePosition]
+        var uniqueIdentifier: [LoopbackSide: JSONSourcePosition]
 
         /// Every value of the pair at one place (a pair that has no source text yet).
-        static func all(at position: ConfigSourcePosition) -> Positions {
+        static func all(at position: JSONSourcePosition) -> Positions {
             Positions(name: [.a: position, .b: position], uniqueIdentifier: [.a: position, .b: position])
         }
     }

@@ -9,13 +9,13 @@ public struct ConfigProblem: Hashable, Sendable, CustomStringConvertible {
     }
 
     public let severity: Severity
-    /// What the problem is about, in `ConfigPath` notation.
-    public let path: ConfigPath
+    /// What the problem is about, in `JSONPath` notation.
+    public let path: JSONPath
     /// Where in the file: the offending value or key, or the object that lacks a required key.
-    public let position: ConfigSourcePosition
+    public let position: JSONSourcePosition
     public let message: String
 
-    public init(_ severity: Severity, path: ConfigPath, position: ConfigSourcePosition, message: String) {
+    public init(_ severity: Severity, path: JSONPath, position: JSONSourcePosition, message: String) {
         self.severity = severity
         self.path = path
         self.position = position
@@ -34,8 +34,8 @@ public struct ConfigProblem: Hashable, Sendable, CustomStringConvertible {
 
 /// Where a loaded pair was declared: its association id key in `create`.
 public struct ConfigEntryLocation: Hashable, Sendable {
-    public let path: ConfigPath
-    public let position: ConfigSourcePosition
+    public let path: JSONPath
+    public let position: JSONSourcePosition
 }
 
 /// What loading a configuration file produced: the valid pairs, in file order, and everything

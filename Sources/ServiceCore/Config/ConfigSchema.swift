@@ -19,7 +19,7 @@ public enum ConfigSchema {
     public static func endpointKey(_ side: LoopbackSide) -> String { side == .a ? endpointAKey : endpointBKey }
 
     /// Path of the loopback transport's `create` object.
-    public static let createPath = ConfigPath(keys: transportSettingsKey, loopbackTransportId, createKey)
+    public static let createPath = JSONPath(keys: transportSettingsKey, loopbackTransportId, createKey)
 
     static let pairKeys = [endpointAKey, endpointBKey, groupCountKey]
     static let endpointKeys = [nameKey, descriptionKey, uniqueIdentifierKey]

@@ -68,7 +68,7 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
         public static func validate(name: String) throws(ValidationError) {
             guard !name.trimmingWhitespace().isEmpty else { throw .blankName }
             if let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-                throw .controlCharacterInName(name, codePoint: ConfigJSONText.codePoint(bad.value))
+                throw .controlCharacterInName(name, codePoint: JSONText.codePoint(bad.value))
             }
         }
 
@@ -107,9 +107,9 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
             case .blankName:
                 return "name is required and must not be blank"
             case .controlCharacterInName(let name, let codePoint):
-                return "name \(ConfigJSONText.quoted(name)) contains the control character \(codePoint)"
+                return "name \(JSONText.quoted(name)) contains the control character \(codePoint)"
             case .sameNameOnBothSides(let name):
-                return "endpointA and endpointB are both named \(ConfigJSONText.quoted(name)); endpoint names must be unique across all loopback endpoints (compared case-insensitively)"
+                return "endpointA and endpointB are both named \(JSONText.quoted(name)); endpoint names must be unique across all loopback endpoints (compared case-insensitively)"
             case .groupCountOutOfRange(let value):
                 return "groupCount \(value) is out of range; it must be a whole number from \(GroupCount.allowed.lowerBound) to \(GroupCount.allowed.upperBound)"
             }

@@ -53,4 +53,8 @@ public struct UniqueIdentifier: Hashable, Sendable, CustomStringConvertible, Cod
     }
 
     public var description: String { value }
+
+    // Identity is the lower-cased value: "OU812" and "ou812" are the same identifier.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.value == rhs.value }
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

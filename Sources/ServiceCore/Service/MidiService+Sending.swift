@@ -19,6 +19,13 @@ extension MidiService {
         return submit(packet.normalized, timestamp: timestamp, now: clock.now(), record: record)
     }
 
+    /// `send(_:timestamp:from:)` with the arrival time supplied by the caller, who reads the
+    /// clock once for a whole batch off the wire rather than once per message.
+    public func send(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, from connection: ConnectionID) -> SendResult {
+        guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
+        return submit(packet.normalized, timestamp: timestamp, now: now, record: record)
+    }
+
     /// Sends one message given as words (as they come off the wire): exactly the number of
     /// words its message type implies, else `invalidMessageTypeForWordCount`.
     public func send<Words: Collection>(words: Words, timestamp: UInt64, from connection: ConnectionID) -> SendResult

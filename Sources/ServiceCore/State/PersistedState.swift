@@ -13,32 +13,38 @@ struct PersistedEndpointState: Equatable {
 /// odd value never costs the user the rest of their names.
 enum StateDocument {
     static let format = "midi-services-state"
-    static let version: Int64 = 1
+    static let version = 1
 
     static func encode(_ states: [EndpointDeviceId: PersistedEndpointState]) -> [UInt8] {
         let endpoints = states.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { id, state in
             (key: id.rawValue, value: encode(state))
         }
-        return StateJSON.object([
+        return Array(JSONWriter.state.document(.object([
             ("format", .string(format)),
             ("version", .integer(version)),
             ("endpoints", .object(endpoints)),
-        ]).encoded()
+        ])).utf8)
     }
 
     static func decode(_ bytes: [UInt8]) throws(StateDecodingError) -> [EndpointDeviceId: PersistedEndpointState] {
-        let root = try StateJSON.parse(bytes)
-        guard root.objectValue != nil else {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(bytes).root
+        } catch {
+            throw StateDecodingError(error)
+        }
+        guard root.object != nil else {
             throw StateDecodingError(reason: "the top level is not an object", offset: 0, line: 1, column: 1)
         }
-        if let version = root["version"]?.integerValue, version > Self.version {
+        if let version = root["version"]?.integer(as: Int.self), version > Self.version {
             throw StateDecodingError(reason: "state format version \(version) is newer than this service understands (\(Self.version))",
                                      offset: 0, line: 1, column: 1)
         }
         var result: [EndpointDeviceId: PersistedEndpointState] = [:]
-        for (key, value) in root["endpoints"]?.objectValue ?? [] {
-            guard let id = EndpointDeviceId(parsing: key) else { continue }
-            let state = decodeEndpoint(value)
+        // Every member, a repeated id included: a later non-empty entry replaces an earlier one.
+        for member in root["endpoints"]?.object?.members ?? [] {
+            guard let id = EndpointDeviceId(parsing: member.key) else { continue }
+            let state = decodeEndpoint(member.value)
             if !state.isEmpty { result[id] = state }
         }
         return result
@@ -46,16 +52,16 @@ enum StateDocument {
 
     // MARK: Encoding
 
-    private static func encode(_ state: PersistedEndpointState) -> StateJSON {
-        var members: [(key: String, value: StateJSON)] = []
+    private static func encode(_ state: PersistedEndpointState) -> JSONOutline {
+        var members: [(key: String, value: JSONOutline)] = []
         if let name = state.customization.name { members.append(("customName", .string(name))) }
         if let description = state.customization.description { members.append(("customDescription", .string(description))) }
         if !state.declared.isEmpty { members.append(("declared", encode(state.declared))) }
         return .object(members)
     }
 
-    private static func encode(_ declared: DeclaredEndpointState) -> StateJSON {
-        var members: [(key: String, value: StateJSON)] = []
+    private static func encode(_ declared: DeclaredEndpointState) -> JSONOutline {
+        var members: [(key: String, value: JSONOutline)] = []
         if let name = declared.endpointName { members.append(("endpointName", .string(name))) }
         if let id = declared.productInstanceId { members.append(("productInstanceId", .string(id))) }
         if let info = declared.endpointInfo {
@@ -106,35 +112,35 @@ enum StateDocument {
         return .object(members)
     }
 
-    private static func int(_ value: UInt8) -> StateJSON { .integer(Int64(value)) }
-    private static func bytes(_ values: UInt8...) -> StateJSON { .array(values.map(int)) }
+    private static func int(_ value: UInt8) -> JSONOutline { .integer(Int(value)) }
+    private static func bytes(_ values: UInt8...) -> JSONOutline { .array(values.map(int)) }
 
     // MARK: Decoding
 
-    private static func decodeEndpoint(_ value: StateJSON) -> PersistedEndpointState {
+    private static func decodeEndpoint(_ value: JSONValue) -> PersistedEndpointState {
         var state = PersistedEndpointState()
-        state.customization.name = value["customName"]?.stringValue.flatMap { $0.isBlank ? nil : $0 }
-        state.customization.description = value["customDescription"]?.stringValue
+        state.customization.name = value["customName"]?.string.flatMap { $0.isBlank ? nil : $0 }
+        state.customization.description = value["customDescription"]?.string
         if let declared = value["declared"] { state.declared = decodeDeclared(declared) }
         return state
     }
 
-    private static func decodeDeclared(_ value: StateJSON) -> DeclaredEndpointState {
+    private static func decodeDeclared(_ value: JSONValue) -> DeclaredEndpointState {
         var declared = DeclaredEndpointState()
-        declared.endpointName = value["endpointName"]?.stringValue
-        declared.productInstanceId = value["productInstanceId"]?.stringValue
-        if let info = value["endpointInfo"], info.objectValue != nil {
+        declared.endpointName = value["endpointName"]?.string
+        declared.productInstanceId = value["productInstanceId"]?.string
+        if let info = value["endpointInfo"], info.object != nil {
             declared.endpointInfo = DeclaredEndpointInfo(
                 umpVersionMajor: info["umpVersionMajor"]?.integer() ?? 1,
                 umpVersionMinor: info["umpVersionMinor"]?.integer() ?? 1,
-                hasStaticFunctionBlocks: info["hasStaticFunctionBlocks"]?.boolValue ?? false,
+                hasStaticFunctionBlocks: info["hasStaticFunctionBlocks"]?.bool ?? false,
                 functionBlockCount: info["functionBlockCount"]?.integer() ?? 0,
-                supportsMidi2Protocol: info["supportsMidi2Protocol"]?.boolValue ?? false,
-                supportsMidi1Protocol: info["supportsMidi1Protocol"]?.boolValue ?? false,
-                supportsReceivingJitterReductionTimestamps: info["supportsReceivingJitterReductionTimestamps"]?.boolValue ?? false,
-                supportsSendingJitterReductionTimestamps: info["supportsSendingJitterReductionTimestamps"]?.boolValue ?? false)
+                supportsMidi2Protocol: info["supportsMidi2Protocol"]?.bool ?? false,
+                supportsMidi1Protocol: info["supportsMidi1Protocol"]?.bool ?? false,
+                supportsReceivingJitterReductionTimestamps: info["supportsReceivingJitterReductionTimestamps"]?.bool ?? false,
+                supportsSendingJitterReductionTimestamps: info["supportsSendingJitterReductionTimestamps"]?.bool ?? false)
         }
-        if let identity = value["deviceIdentity"], identity.objectValue != nil {
+        if let identity = value["deviceIdentity"], identity.object != nil {
             let sysEx = byteList(identity["systemExclusiveId"], count: 3)
             let family = byteList(identity["deviceFamily"], count: 2)
             let model = byteList(identity["deviceFamilyModelNumber"], count: 2)
@@ -149,15 +155,15 @@ enum StateDocument {
         if let configuration = value["streamConfiguration"], let proto: UInt8 = configuration["protocol"]?.integer() {
             declared.streamConfiguration = DeclaredStreamConfiguration(
                 protocol: proto,
-                receiveJitterReductionTimestamps: configuration["receiveJitterReductionTimestamps"]?.boolValue ?? false,
-                sendJitterReductionTimestamps: configuration["sendJitterReductionTimestamps"]?.boolValue ?? false)
+                receiveJitterReductionTimestamps: configuration["receiveJitterReductionTimestamps"]?.bool ?? false,
+                sendJitterReductionTimestamps: configuration["sendJitterReductionTimestamps"]?.bool ?? false)
         }
-        for block in value["functionBlocks"]?.arrayValue ?? [] {
+        for block in value["functionBlocks"]?.array ?? [] {
             guard let number: UInt8 = block["number"]?.integer(), number < 32,
                   declared.functionBlock(number) == nil else { continue }
             declared.updateFunctionBlock(number) { b in
-                b.name = block["name"]?.stringValue ?? ""
-                b.isActive = block["isActive"]?.boolValue ?? false
+                b.name = block["name"]?.string ?? ""
+                b.isActive = block["isActive"]?.bool ?? false
                 b.direction = block["direction"]?.integer().flatMap(FunctionBlockDirection.init(rawValue:)) ?? .bidirectional
                 b.uiHint = block["uiHint"]?.integer().flatMap(FunctionBlockUIHint.init(rawValue:)) ?? .unknown
                 b.midi10 = block["midi10"]?.integer().flatMap(FunctionBlockMIDI1.init(rawValue:)) ?? .notMIDI1
@@ -171,8 +177,8 @@ enum StateDocument {
     }
 
     /// Exactly `count` bytes from a JSON array of integers; zeros for anything missing or odd.
-    private static func byteList(_ value: StateJSON?, count: Int) -> [UInt8] {
-        let items = (value?.arrayValue ?? []).map { $0.integer(as: UInt8.self) ?? 0 }
+    private static func byteList(_ value: JSONValue?, count: Int) -> [UInt8] {
+        let items = (value?.array ?? []).map { $0.integer(as: UInt8.self) ?? 0 }
         return Array((items + Array(repeating: 0, count: count)).prefix(count))
     }
 }

@@ -36,3 +36,10 @@ public struct StateDecodingError: Error, Equatable, CustomStringConvertible {
 
     public var description: String { "state file unreadable at line \(line), column \(column): \(reason)" }
 }
+
+extension StateDecodingError {
+    /// The file is not JSON: the parser's reason, where it found the mistake.
+    init(_ error: JSONSyntaxError) {
+        self.init(reason: error.reason.description, offset: error.position.offset, line: error.line, column: error.column)
+    }
+}

@@ -1,6 +1,6 @@
-/// Writing JSON string literals and describing characters, shared by the parser's messages, the
-/// path notation and the file editor.
-enum ConfigJSONText {
+/// Writing JSON string literals (the one escaper) and describing characters, shared by the
+/// parser's messages, the path notation, the config file editor and the state file.
+enum JSONText {
     /// `text` as a JSON string literal, quotes included. Escapes `"` and `\`, writes control
     /// characters as `\n`, `\t`… or `\u00XX` (and DEL as `\u007f`, so it is visible); everything
     /// else, non-ASCII included, is kept as UTF-8.

@@ -1,13 +1,13 @@
 import Testing
 @testable import ServiceCore
 
-@Suite("Config JSON parser")
-struct ConfigJSONParserTests {
-    func parse(_ text: String) throws -> ConfigJSONDocument { try ConfigJSONParser.parse(bytes(text)) }
+@Suite("JSON parser")
+struct JSONParserTests {
+    func parse(_ text: String) throws -> JSONDocument { try JSONParser.parse(bytes(text)) }
 
-    func syntaxError(_ text: String) -> ConfigSyntaxError? {
+    func syntaxError(_ text: String) -> JSONSyntaxError? {
         do {
-            _ = try ConfigJSONParser.parse(bytes(text))
+            _ = try JSONParser.parse(bytes(text))
             return nil
         } catch {
             return error
@@ -19,7 +19,7 @@ struct ConfigJSONParserTests {
         let document = try parse(text)
         let root = try #require(document.root.object)
         #expect(root.members.map(\.key) == ["a", "b", "c"])
-        #expect(document.root.range.start == ConfigSourcePosition(offset: 0, line: 1, column: 1))
+        #expect(document.root.range.start == JSONSourcePosition(offset: 0, line: 1, column: 1))
         #expect(document.root.range.end.offset == text.utf8.count)
 
         let a = try #require(root.member(named: "a"))
@@ -56,10 +56,10 @@ struct ConfigJSONParserTests {
     }
 
     @Test func byteOrderMarkIsSkippedAndNotAColumn() throws {
-        let document = try ConfigJSONParser.parse([0xEF, 0xBB, 0xBF] + bytes("{\"a\": 1}"))
-        #expect(document.root.range.start == ConfigSourcePosition(offset: 3, line: 1, column: 1))
-        let error = try #require(throws: ConfigSyntaxError.self) {
-            try ConfigJSONParser.parse([0xEF, 0xBB, 0xBF] + bytes("{a}"))
+        let document = try JSONParser.parse([0xEF, 0xBB, 0xBF] + bytes("{\"a\": 1}"))
+        #expect(document.root.range.start == JSONSourcePosition(offset: 3, line: 1, column: 1))
+        let error = try #require(throws: JSONSyntaxError.self) {
+            try JSONParser.parse([0xEF, 0xBB, 0xBF] + bytes("{a}"))
         }
         #expect(error.column == 2)
     }
@@ -69,12 +69,12 @@ struct ConfigJSONParserTests {
         let document = try parse(text)
         let x = try #require(document.root.object?.member(named: "x")?.value.object)
         #expect(x.members.count == 3)
-        #expect(x.member(named: "k")?.value.content == .number(ConfigJSONNumber(text: "1")))
+        #expect(x.member(named: "k")?.value.content == .number(JSONNumber(text: "1")))
         #expect(x.effectiveMembers.count == 1)
         #expect(x.members.map(\.isDuplicate) == [false, true, true])
         #expect(document.duplicateKeys.count == 2)
         let first = try #require(document.duplicateKeys.first)
-        #expect(first.path == ConfigPath(keys: "x", "k"))
+        #expect(first.path == JSONPath(keys: "x", "k"))
         #expect(first.position.line == 2 && first.position.column == 2)
         #expect(first.firstPosition.line == 1 && first.firstPosition.column == 8)
     }
@@ -83,7 +83,7 @@ struct ConfigJSONParserTests {
         // "\u0061" is "a" after unescaping: a duplicate. "é" precomposed and decomposed are
         // different keys in JSON even though Swift strings compare them equal.
         let document = try parse(#"{"a": 1, "\u0061": 2, "é": 3, "e\#u{301}": 4}"#)
-        #expect(document.duplicateKeys.map(\.path) == [ConfigPath(keys: "a")])
+        #expect(document.duplicateKeys.map(\.path) == [JSONPath(keys: "a")])
     }
 
     @Test func stringEscapesDecode() throws {
@@ -94,7 +94,7 @@ struct ConfigJSONParserTests {
 
     @Test func numbersKeepTheirTextAndIntegerValue() throws {
         let root = try #require(try parse(#"{"a": -12, "b": 2.5, "c": 1e1, "d": 0, "e": 99999999999999999999}"#).root.object)
-        func number(_ key: String) -> ConfigJSONNumber? {
+        func number(_ key: String) -> JSONNumber? {
             if case .number(let n)? = root.member(named: key)?.value.content { return n }
             return nil
         }
@@ -111,7 +111,7 @@ struct ConfigJSONParserTests {
         let text: String
         let line: Int
         let column: Int
-        let reason: ConfigSyntaxError.Reason
+        let reason: JSONSyntaxError.Reason
         var testDescription: String { text.debugDescription }
     }
 
@@ -161,25 +161,25 @@ struct ConfigJSONParserTests {
     }
 
     @Test func invalidUTF8IsRejectedWhereItIs() throws {
-        let inString = try #require(throws: ConfigSyntaxError.self) {
-            try ConfigJSONParser.parse(bytes("{\"a\": \"x") + [0xFF] + bytes("\"}"))
+        let inString = try #require(throws: JSONSyntaxError.self) {
+            try JSONParser.parse(bytes("{\"a\": \"x") + [0xFF] + bytes("\"}"))
         }
         #expect(inString.reason == .invalidUTF8 && inString.column == 9)
         // An overlong encoding of "/" and an encoded surrogate are not UTF-8 either.
         for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
-            let error = try #require(throws: ConfigSyntaxError.self) {
-                try ConfigJSONParser.parse(bytes("[\"") + bad + bytes("\"]"))
+            let error = try #require(throws: JSONSyntaxError.self) {
+                try JSONParser.parse(bytes("[\"") + bad + bytes("\"]"))
             }
             #expect(error.reason == .invalidUTF8)
         }
-        let outside = try #require(throws: ConfigSyntaxError.self) { try ConfigJSONParser.parse([0xFE]) }
+        let outside = try #require(throws: JSONSyntaxError.self) { try JSONParser.parse([0xFE]) }
         #expect(outside.reason == .invalidUTF8)
     }
 
     @Test func nestingIsBounded() throws {
-        let limit = ConfigJSONParser.maximumNestingDepth
+        let limit = JSONParser.maximumNestingDepth
         let fine = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
-        #expect(throws: Never.self) { try ConfigJSONParser.parse(bytes(fine)) }
+        #expect(throws: Never.self) { try JSONParser.parse(bytes(fine)) }
         let deep = String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1)
         let error = try #require(syntaxError(deep))
         #expect(error.reason == .nestingTooDeep(limit: limit))
@@ -187,9 +187,9 @@ struct ConfigJSONParserTests {
     }
 
     @Test func reasonsReadClearly() {
-        #expect(ConfigSyntaxError.Reason.unexpectedCharacter(found: "'\"'", expected: "',' or '}' after object member").description
+        #expect(JSONSyntaxError.Reason.unexpectedCharacter(found: "'\"'", expected: "',' or '}' after object member").description
                 == "expected ',' or '}' after object member, found '\"'")
-        #expect(ConfigSyntaxError.Reason.unterminatedString.description.hasPrefix("unterminated string"))
-        #expect(ConfigSyntaxError.Reason.commentNotAllowed.description.contains("_comment"))
+        #expect(JSONSyntaxError.Reason.unterminatedString.description.hasPrefix("unterminated string"))
+        #expect(JSONSyntaxError.Reason.commentNotAllowed.description.contains("_comment"))
     }
 }

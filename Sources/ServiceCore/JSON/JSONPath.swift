@@ -1,11 +1,11 @@
-/// Where a value sits in the configuration document, for messages a user can follow:
+/// Where a value sits in a JSON document (here, the configuration), for messages a user can follow:
 ///
 ///     endpointTransportPluginSettings.{942BF02D-93C0-4EA8-B03E-D51156CA75E1}.create.{0C1B3439-593F-4B7A-8950-4698D97B0897}.endpointB.uniqueIdentifier
 ///
 /// Notation: object keys joined by `.`; a key that is empty or holds anything other than
 /// `A-Z a-z 0-9 _ - { }` is written as a quoted JSON string in brackets (`["my key"]`, no dot
 /// before it); an array element is `[n]` (0-based). The document itself is `(top level)`.
-public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
+public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
     public enum Component: Hashable, Sendable {
         case key(String)
         case index(Int)
@@ -18,10 +18,10 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
     /// A path made of object keys only.
     public init(keys: String...) { self.components = keys.map(Component.key) }
 
-    public static let root = ConfigPath()
+    public static let root = JSONPath()
 
-    public func appending(_ key: String) -> ConfigPath { ConfigPath(components + [.key(key)]) }
-    public func appending(index: Int) -> ConfigPath { ConfigPath(components + [.index(index)]) }
+    public func appending(_ key: String) -> JSONPath { JSONPath(components + [.key(key)]) }
+    public func appending(index: Int) -> JSONPath { JSONPath(components + [.index(index)]) }
 
     /// The last key, if the path ends in one.
     public var lastKey: String? {
@@ -38,7 +38,7 @@ public struct ConfigPath: Hashable, Sendable, CustomStringConvertible {
                 if !text.isEmpty { text += "." }
                 text += key
             case .key(let key):
-                text += "[" + ConfigJSONText.quoted(key) + "]"
+                text += "[" + JSONText.quoted(key) + "]"
             case .index(let index):
                 text += "[\(index)]"
             }

@@ -1,35 +1,35 @@
-/// A strict RFC 8259 JSON parser for configuration files that remembers where every value came
-/// from. Strict because a config file is edited by hand: comments, trailing commas, single
+/// The one JSON parser, for the configuration file and the state file: strict RFC 8259, and it
+/// remembers where every value came from. Strict because a config file is edited by hand: comments, trailing commas, single
 /// quotes and bare words are each rejected with a reason that names the mistake, at the line
 /// and column where it is. Duplicate keys are not an error (JSON allows them); the first one
-/// counts and the others are listed in `ConfigJSONDocument.duplicateKeys`.
+/// counts and the others are listed in `JSONDocument.duplicateKeys`.
 ///
-/// Not a hot path: it runs when the daemon starts, when the file changes, and before the file
-/// is edited.
-public enum ConfigJSONParser {
+/// Not a hot path: it runs when the daemon starts, when the config file changes, and before
+/// the config file is edited.
+public enum JSONParser {
     /// Deeper nesting is refused instead of risking the stack; the config schema needs six.
     public static let maximumNestingDepth = 256
 
-    public static func parse(_ bytes: [UInt8]) throws(ConfigSyntaxError) -> ConfigJSONDocument {
-        var state = ConfigJSONParserState(bytes: bytes)
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONDocument {
+        var state = JSONParserState(bytes: bytes)
         return try state.parseDocument()
     }
 }
 
-private struct ConfigJSONParserState {
+private struct JSONParserState {
     let bytes: [UInt8]
     var offset = 0
     var line = 1
     var column = 1
     var depth = 0
-    var path: [ConfigPath.Component] = []
-    var duplicateKeys: [ConfigJSONDuplicateKey] = []
+    var path: [JSONPath.Component] = []
+    var duplicateKeys: [JSONDuplicateKey] = []
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
     // MARK: Cursor
 
-    var position: ConfigSourcePosition { ConfigSourcePosition(offset: offset, line: line, column: column) }
+    var position: JSONSourcePosition { JSONSourcePosition(offset: offset, line: line, column: column) }
     var current: UInt8? { offset < bytes.count ? bytes[offset] : nil }
     func byte(after distance: Int) -> UInt8? {
         offset + distance < bytes.count ? bytes[offset + distance] : nil
@@ -56,7 +56,7 @@ private struct ConfigJSONParserState {
 
     // MARK: Document
 
-    mutating func parseDocument() throws(ConfigSyntaxError) -> ConfigJSONDocument {
+    mutating func parseDocument() throws(JSONSyntaxError) -> JSONDocument {
         // Editors on Windows save with a byte order mark; it is not content.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
         skipWhitespace()
@@ -64,23 +64,23 @@ private struct ConfigJSONParserState {
         skipWhitespace()
         if current != nil {
             if case .string = root.content, current == .colon {
-                throw ConfigSyntaxError(.memberOutsideObject, at: position)
+                throw JSONSyntaxError(.memberOutsideObject, at: position)
             }
-            if isCommentStart { throw ConfigSyntaxError(.commentNotAllowed, at: position) }
-            throw ConfigSyntaxError(.contentAfterTopLevelValue, at: position)
+            if isCommentStart { throw JSONSyntaxError(.commentNotAllowed, at: position) }
+            throw JSONSyntaxError(.contentAfterTopLevelValue, at: position)
         }
-        return ConfigJSONDocument(root: root, duplicateKeys: duplicateKeys, bytes: bytes)
+        return JSONDocument(root: root, duplicateKeys: duplicateKeys, bytes: bytes)
     }
 
     // MARK: Values
 
     /// Parses the value at the cursor (whitespace already skipped).
-    mutating func parseValue(expected: String) throws(ConfigSyntaxError) -> ConfigJSONValue {
+    mutating func parseValue(expected: String) throws(JSONSyntaxError) -> JSONValue {
         let start = position
         guard let b = current else {
-            throw ConfigSyntaxError(.unexpectedEndOfFile(expected: expected), at: start)
+            throw JSONSyntaxError(.unexpectedEndOfFile(expected: expected), at: start)
         }
-        let content: ConfigJSONValue.Content
+        let content: JSONValue.Content
         switch b {
         case .openBrace: content = .object(try parseObject())
         case .openBracket: content = .array(try parseArray())
@@ -92,41 +92,41 @@ private struct ConfigJSONParserState {
             case "true": content = .bool(true)
             case "false": content = .bool(false)
             case "null": content = .null
-            default: throw ConfigSyntaxError(.invalidLiteral(word), at: start)
+            default: throw JSONSyntaxError(.invalidLiteral(word), at: start)
             }
         default:
             throw unexpected(expected: expected)
         }
-        return ConfigJSONValue(content: content, range: ConfigSourceRange(start: start, end: position))
+        return JSONValue(content: content, range: JSONSourceRange(start: start, end: position))
     }
 
-    mutating func enterContainer() throws(ConfigSyntaxError) {
+    mutating func enterContainer() throws(JSONSyntaxError) {
         depth += 1
-        if depth > ConfigJSONParser.maximumNestingDepth {
-            throw ConfigSyntaxError(.nestingTooDeep(limit: ConfigJSONParser.maximumNestingDepth), at: position)
+        if depth > JSONParser.maximumNestingDepth {
+            throw JSONSyntaxError(.nestingTooDeep(limit: JSONParser.maximumNestingDepth), at: position)
         }
         advance()
     }
 
-    mutating func parseObject() throws(ConfigSyntaxError) -> ConfigJSONObject {
+    mutating func parseObject() throws(JSONSyntaxError) -> JSONObject {
         try enterContainer()
         defer { depth -= 1 }
-        var members: [ConfigJSONMember] = []
+        var members: [JSONMember] = []
         // Keys compare as UTF-8 bytes: exact, case-sensitive, no Unicode normalization.
-        var firstKeyPositions: [[UInt8]: ConfigSourcePosition] = [:]
+        var firstKeyPositions: [[UInt8]: JSONSourcePosition] = [:]
         skipWhitespace()
         if current == .closeBrace {
             advance()
-            return ConfigJSONObject(members: [])
+            return JSONObject(members: [])
         }
         while true {
             let keyStart = position
             guard current == .quote else { throw keyError() }
             let key = try parseString()
-            let keyRange = ConfigSourceRange(start: keyStart, end: position)
+            let keyRange = JSONSourceRange(start: keyStart, end: position)
             skipWhitespace()
             guard current == .colon else {
-                throw unexpected(expected: "':' after object key \(ConfigJSONText.quoted(key))")
+                throw unexpected(expected: "':' after object key \(JSONText.quoted(key))")
             }
             advance()
             skipWhitespace()
@@ -135,34 +135,34 @@ private struct ConfigJSONParserState {
             let keyBytes = Array(key.utf8)
             let isDuplicate: Bool
             if let first = firstKeyPositions[keyBytes] {
-                duplicateKeys.append(ConfigJSONDuplicateKey(path: ConfigPath(path), position: keyStart, firstPosition: first))
+                duplicateKeys.append(JSONDuplicateKey(path: JSONPath(path), position: keyStart, firstPosition: first))
                 isDuplicate = true
             } else {
                 firstKeyPositions[keyBytes] = keyStart
                 isDuplicate = false
             }
             path.removeLast()
-            members.append(ConfigJSONMember(key: key, keyRange: keyRange, value: value, isDuplicate: isDuplicate))
+            members.append(JSONMember(key: key, keyRange: keyRange, value: value, isDuplicate: isDuplicate))
             skipWhitespace()
             switch current {
             case .comma:
                 let comma = position
                 advance()
                 skipWhitespace()
-                if current == .closeBrace { throw ConfigSyntaxError(.trailingComma(closing: "}"), at: comma) }
+                if current == .closeBrace { throw JSONSyntaxError(.trailingComma(closing: "}"), at: comma) }
             case .closeBrace:
                 advance()
-                return ConfigJSONObject(members: members)
+                return JSONObject(members: members)
             default:
                 throw unexpected(expected: "',' or '}' after object member")
             }
         }
     }
 
-    mutating func parseArray() throws(ConfigSyntaxError) -> [ConfigJSONValue] {
+    mutating func parseArray() throws(JSONSyntaxError) -> [JSONValue] {
         try enterContainer()
         defer { depth -= 1 }
-        var elements: [ConfigJSONValue] = []
+        var elements: [JSONValue] = []
         skipWhitespace()
         if current == .closeBracket {
             advance()
@@ -178,7 +178,7 @@ private struct ConfigJSONParserState {
                 let comma = position
                 advance()
                 skipWhitespace()
-                if current == .closeBracket { throw ConfigSyntaxError(.trailingComma(closing: "]"), at: comma) }
+                if current == .closeBracket { throw JSONSyntaxError(.trailingComma(closing: "]"), at: comma) }
             case .closeBracket:
                 advance()
                 return elements
@@ -189,11 +189,11 @@ private struct ConfigJSONParserState {
     }
 
     /// A string literal at the cursor (on its opening quote), unescaped.
-    mutating func parseString() throws(ConfigSyntaxError) -> String {
+    mutating func parseString() throws(JSONSyntaxError) -> String {
         advance()
         var utf8: [UInt8] = []
         while true {
-            guard let b = current else { throw ConfigSyntaxError(.unterminatedString, at: position) }
+            guard let b = current else { throw JSONSyntaxError(.unterminatedString, at: position) }
             switch b {
             case .quote:
                 advance()
@@ -201,15 +201,15 @@ private struct ConfigJSONParserState {
             case .backslash:
                 try parseEscape(into: &utf8)
             case .lineFeed, .carriageReturn:
-                throw ConfigSyntaxError(.unterminatedString, at: position)
+                throw JSONSyntaxError(.unterminatedString, at: position)
             case 0x00..<0x20:
-                throw ConfigSyntaxError(.controlCharacterInString(b), at: position)
+                throw JSONSyntaxError(.controlCharacterInString(b), at: position)
             case 0x20..<0x80:
                 utf8.append(b)
                 advance()
             default:
-                guard let (_, length) = ConfigJSONText.decodeScalar(bytes, at: offset) else {
-                    throw ConfigSyntaxError(.invalidUTF8, at: position)
+                guard let (_, length) = JSONText.decodeScalar(bytes, at: offset) else {
+                    throw JSONSyntaxError(.invalidUTF8, at: position)
                 }
                 utf8.append(contentsOf: bytes[offset..<offset + length])
                 for _ in 0..<length { advance() }
@@ -217,10 +217,10 @@ private struct ConfigJSONParserState {
         }
     }
 
-    mutating func parseEscape(into utf8: inout [UInt8]) throws(ConfigSyntaxError) {
+    mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONSyntaxError) {
         let escapeStart = position
         advance()
-        guard let e = current else { throw ConfigSyntaxError(.unterminatedString, at: position) }
+        guard let e = current else { throw JSONSyntaxError(.unterminatedString, at: position) }
         let simple: UInt8?
         switch e {
         case .quote, .backslash, .slash: simple = e
@@ -231,8 +231,8 @@ private struct ConfigJSONParserState {
         case UInt8(ascii: "t"): simple = .tab
         case UInt8(ascii: "u"): simple = nil
         default:
-            let found = ConfigJSONText.decodeScalar(bytes, at: offset).map { String(Character($0.scalar)) } ?? "?"
-            throw ConfigSyntaxError(.invalidEscape(found: found), at: escapeStart)
+            let found = JSONText.decodeScalar(bytes, at: offset).map { String(Character($0.scalar)) } ?? "?"
+            throw JSONSyntaxError(.invalidEscape(found: found), at: escapeStart)
         }
         advance()
         if let simple {
@@ -245,27 +245,27 @@ private struct ConfigJSONParserState {
         case 0xD800...0xDBFF:
             // A high surrogate must be followed by `\u` and a low surrogate.
             guard current == .backslash, byte(after: 1) == UInt8(ascii: "u") else {
-                throw ConfigSyntaxError(.unpairedSurrogate, at: escapeStart)
+                throw JSONSyntaxError(.unpairedSurrogate, at: escapeStart)
             }
             advance()
             advance()
             let low = try parseHex4(escapeStart: escapeStart)
-            guard (0xDC00...0xDFFF).contains(low) else { throw ConfigSyntaxError(.unpairedSurrogate, at: escapeStart) }
+            guard (0xDC00...0xDFFF).contains(low) else { throw JSONSyntaxError(.unpairedSurrogate, at: escapeStart) }
             scalarValue = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
         case 0xDC00...0xDFFF:
-            throw ConfigSyntaxError(.unpairedSurrogate, at: escapeStart)
+            throw JSONSyntaxError(.unpairedSurrogate, at: escapeStart)
         default:
             scalarValue = unit
         }
-        guard let scalar = Unicode.Scalar(scalarValue) else { throw ConfigSyntaxError(.unpairedSurrogate, at: escapeStart) }
+        guard let scalar = Unicode.Scalar(scalarValue) else { throw JSONSyntaxError(.unpairedSurrogate, at: escapeStart) }
         utf8.append(contentsOf: String(Character(scalar)).utf8)
     }
 
-    mutating func parseHex4(escapeStart: ConfigSourcePosition) throws(ConfigSyntaxError) -> UInt32 {
+    mutating func parseHex4(escapeStart: JSONSourcePosition) throws(JSONSyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let b = current, let digit = b.hexDigitValue else {
-                throw ConfigSyntaxError(.invalidUnicodeEscape, at: escapeStart)
+                throw JSONSyntaxError(.invalidUnicodeEscape, at: escapeStart)
             }
             value = value << 4 | UInt32(digit)
             advance()
@@ -274,18 +274,18 @@ private struct ConfigJSONParserState {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    mutating func parseNumber() throws(ConfigSyntaxError) -> ConfigJSONNumber {
+    mutating func parseNumber() throws(JSONSyntaxError) -> JSONNumber {
         let start = offset
         if current == .minus {
             advance()
             guard current?.isASCIIDigit == true else {
-                throw ConfigSyntaxError(.invalidNumber(detail: "'-' must be followed by a digit"), at: position)
+                throw JSONSyntaxError(.invalidNumber(detail: "'-' must be followed by a digit"), at: position)
             }
         }
         if current == .digit0 {
             advance()
             if current?.isASCIIDigit == true {
-                throw ConfigSyntaxError(.invalidNumber(detail: "leading zeros are not allowed"), at: position)
+                throw JSONSyntaxError(.invalidNumber(detail: "leading zeros are not allowed"), at: position)
             }
         } else {
             skipDigits()
@@ -293,7 +293,7 @@ private struct ConfigJSONParserState {
         if current == .dot {
             advance()
             guard current?.isASCIIDigit == true else {
-                throw ConfigSyntaxError(.invalidNumber(detail: "expected a digit after '.'"), at: position)
+                throw JSONSyntaxError(.invalidNumber(detail: "expected a digit after '.'"), at: position)
             }
             skipDigits()
         }
@@ -301,11 +301,11 @@ private struct ConfigJSONParserState {
             advance()
             if current == .plus || current == .minus { advance() }
             guard current?.isASCIIDigit == true else {
-                throw ConfigSyntaxError(.invalidNumber(detail: "expected a digit in the exponent"), at: position)
+                throw JSONSyntaxError(.invalidNumber(detail: "expected a digit in the exponent"), at: position)
             }
             skipDigits()
         }
-        return ConfigJSONNumber(text: String(decoding: bytes[start..<offset], as: UTF8.self))
+        return JSONNumber(text: String(decoding: bytes[start..<offset], as: UTF8.self))
     }
 
     mutating func skipDigits() {
@@ -326,22 +326,22 @@ private struct ConfigJSONParserState {
     }
 
     /// The error for the byte at the cursor when `expected` was needed, naming common mistakes.
-    func unexpected(expected: String) -> ConfigSyntaxError {
+    func unexpected(expected: String) -> JSONSyntaxError {
         let here = position
-        guard let b = current else { return ConfigSyntaxError(.unexpectedEndOfFile(expected: expected), at: here) }
-        if isCommentStart { return ConfigSyntaxError(.commentNotAllowed, at: here) }
-        if b == .apostrophe { return ConfigSyntaxError(.singleQuotedString, at: here) }
-        guard let (scalar, _) = ConfigJSONText.decodeScalar(bytes, at: offset) else {
-            return ConfigSyntaxError(.invalidUTF8, at: here)
+        guard let b = current else { return JSONSyntaxError(.unexpectedEndOfFile(expected: expected), at: here) }
+        if isCommentStart { return JSONSyntaxError(.commentNotAllowed, at: here) }
+        if b == .apostrophe { return JSONSyntaxError(.singleQuotedString, at: here) }
+        guard let (scalar, _) = JSONText.decodeScalar(bytes, at: offset) else {
+            return JSONSyntaxError(.invalidUTF8, at: here)
         }
-        return ConfigSyntaxError(.unexpectedCharacter(found: ConfigJSONText.describe(scalar), expected: expected), at: here)
+        return JSONSyntaxError(.unexpectedCharacter(found: JSONText.describe(scalar), expected: expected), at: here)
     }
 
     /// Where an object key was needed and no `"` was found.
-    mutating func keyError() -> ConfigSyntaxError {
+    mutating func keyError() -> JSONSyntaxError {
         let here = position
         if let b = current, b.isASCIILetter || b == .underscore {
-            return ConfigSyntaxError(.unquotedKey(scanWord()), at: here)
+            return JSONSyntaxError(.unquotedKey(scanWord()), at: here)
         }
         return unexpected(expected: "a string key in double quotes")
     }

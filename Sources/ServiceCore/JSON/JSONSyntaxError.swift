@@ -1,11 +1,11 @@
-/// Why a configuration file could not be read as a JSON object, and where (1-based line and
-/// column). A file with this error is never rewritten: it is the user's, and only they know
+/// Why a file could not be read as a JSON object, and where (1-based line and column). A
+/// configuration file with this error is never rewritten: it is the user's, and only they know
 /// what they meant.
-public struct ConfigSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
-    public let position: ConfigSourcePosition
+public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let position: JSONSourcePosition
     public let reason: Reason
 
-    public init(_ reason: Reason, at position: ConfigSourcePosition) {
+    public init(_ reason: Reason, at position: JSONSourcePosition) {
         self.reason = reason
         self.position = position
     }
@@ -62,7 +62,7 @@ public struct ConfigSyntaxError: Error, Hashable, Sendable, CustomStringConverti
             case .unterminatedString:
                 return "unterminated string: missing closing '\"' before the end of the line (a line break inside a string must be written \\n)"
             case .controlCharacterInString(let byte):
-                return "control character \(ConfigJSONText.codePoint(UInt32(byte))) must be escaped inside a string"
+                return "control character \(JSONText.codePoint(UInt32(byte))) must be escaped inside a string"
             case .invalidEscape(let found):
                 return "invalid escape sequence '\\\(found)' in string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"
             case .invalidUnicodeEscape:

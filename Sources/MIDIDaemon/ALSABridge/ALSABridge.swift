@@ -1,0 +1,230 @@
+import ALSASequencer
+import Glibc
+import IPC
+import Logging
+import ServiceCore
+
+/// The ALSA sequencer bridge (DESIGN.md §5; docs/alsa-bridge.md): every loopback endpoint —
+/// A and B of every pair, not the diagnostic ones — gets a sequencer client named after it,
+/// so MIDI 1.0 programs (aconnect, aplaymidi, arecordmidi, aseqdump, DAWs) use loopbacks with
+/// no change. Clients appear, follow renames and disappear with their endpoints, live.
+///
+/// A `DaemonExtension`: it runs on the daemon's loop thread, with the sequencer descriptors in
+/// the loop, and talks to the service like any client (a connection per endpoint).
+public final class ALSABridge: DaemonExtension {
+    public let role: DaemonExtensionRole = .alsa
+
+    /// Tunables, with the defaults `midisrv` uses.
+    public struct Configuration: Sendable {
+        /// Input pool of each client, in cells (kernel default 200, maximum 2000): how much may
+        /// wait for the bridge to read. 1,000 cells hold ~27 KB of SysEx or 1,000 short events.
+        public var inputPoolCells = 1000
+        /// Longest SysEx (F0…F7) assembled from UMP for ALSA; longer ones are dropped.
+        public var maximumSysExSize = 1 << 20
+        /// At most one warning per client per this many nanoseconds about dropped events.
+        public var problemReportInterval: UInt64 = 5_000_000_000
+        public init() {}
+    }
+
+    private let configuration: Configuration
+    private var context: DaemonContext?
+    private var clients: [EndpointDeviceId: EndpointSequencerClient] = [:]
+    /// The same clients, in creation order, for the per-iteration flush (no hashing there).
+    private var clientList: [EndpointSequencerClient] = []
+    /// Endpoints added since the last iteration; their clients are made at its end, outside
+    /// the service's observer callback (opening a connection changes the service).
+    private var pendingEndpoints: [EndpointDeviceId] = []
+    /// Endpoints whose client could not be made, in the order they failed; each was reported
+    /// in the log once. Retried in this order when a slot frees.
+    private var failedEndpoints: [EndpointDeviceId] = []
+    private var observer: ObserverToken?
+    private var hook: EventLoop.Token?
+    private var reportTimer: EventLoop.Token?
+    /// When a warning held back by the rate limit is due, so it goes out even if nothing else
+    /// wakes the loop.
+    private var nextReportDue: UInt64?
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Whether an endpoint gets a sequencer client: loopback A/B sides, not diagnostics.
+    static func isBridged(_ endpoint: MidiEndpoint) -> Bool {
+        endpoint.transport == .loopback && !endpoint.isDiagnostic && endpoint.loopbackSide != nil
+    }
+
+    // MARK: DaemonExtension
+
+    public func start(_ context: DaemonContext) -> FeatureStatus {
+        if let reason = Self.sequencerUnavailable(devicePath: context.options.sequencerDevicePath) {
+            // The daemon puts this in its one "running without …" line and in the status.
+            return FeatureStatus(available: false, detail: reason)
+        }
+        self.context = context
+        observer = context.service.addObserver { [unowned self] event in self.endpointChanged(event) }
+        hook = context.loop.addIterationHook { [unowned self] in self.endOfIteration() }
+        reportTimer = context.loop.addTimer(nextDeadline: { [unowned self] in self.nextReportDue }) { [unowned self] _ in
+            self.nextReportDue = nil
+            if let context = self.context { self.reportProblems(context) }
+        }
+        let endpoints = context.service.endpoints(matching: .standard).filter(Self.isBridged)
+        for endpoint in endpoints { createClient(for: endpoint, context: context) }
+        let numbers = clientList.map { String($0.clientNumber) }.joined(separator: ", ")
+        return FeatureStatus(available: true,
+                             detail: "ALSA sequencer bridge: \(clientList.count) of \(endpoints.count) loopback endpoints have clients"
+                                 + (numbers.isEmpty ? "" : " (\(numbers))"))
+    }
+
+    public func stop() {
+        guard let context else { return }
+        if let observer { context.service.removeObserver(observer) }
+        if let hook { context.loop.unregister(hook) }
+        if let reportTimer { context.loop.unregister(reportTimer) }
+        observer = nil
+        hook = nil
+        reportTimer = nil
+        for client in clientList {
+            client.flushOutput()
+            client.detach(from: context.service, loop: context.loop)
+        }
+        clientList.removeAll()
+        clients.removeAll()
+        pendingEndpoints.removeAll()
+        self.context = nil
+    }
+
+    /// How many endpoints have a client now.
+    var clientCount: Int { clientList.count }
+
+    /// Why the bridge cannot run here, or nil. Only a missing or forbidden device stops it: a
+    /// full client table (`ENOMEM`, 64 user clients already) is a per-endpoint matter — the
+    /// endpoints wait for a slot and get a client when one frees.
+    static func sequencerUnavailable(devicePath: String) -> String? {
+        if access(devicePath, F_OK) != 0 {
+            return "no ALSA sequencer (\(devicePath) missing)"
+        }
+        // Opening the device makes a sequencer client; closing it removes it again.
+        let descriptor = open(devicePath, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOMEM || code == EBUSY { return nil }
+            let hint = code == EACCES ? " (is this user in the audio group?)" : ""
+            return "ALSA sequencer unusable: cannot open \(devicePath): \(String(cString: strerror(code)))\(hint)"
+        }
+        close(descriptor)
+        return nil
+    }
+
+    // MARK: Endpoints coming and going
+
+    private func endpointChanged(_ event: EndpointEvent) {
+        guard let context else { return }
+        switch event {
+        case .added(let endpoint):
+            if Self.isBridged(endpoint), clients[endpoint.id] == nil { pendingEndpoints.append(endpoint.id) }
+        case .removed(let id):
+            pendingEndpoints.removeAll { $0 == id }
+            failedEndpoints.removeAll { $0 == id }
+            guard let client = clients.removeValue(forKey: id) else { return }
+            clientList.removeAll { $0 === client }
+            client.flushOutput()
+            // The service closed the connection with the endpoint; an observer must not change
+            // the service anyway.
+            client.detach(from: context.service, loop: context.loop, closingConnection: false)
+            context.annotations.setALSAClient(nil, for: id)
+            context.logger.info("alsa: removed client \(client.clientNumber) \"\(client.layout.clientName)\" (its endpoint \(id) is gone)")
+            // A client slot is free again: endpoints that found none get another try.
+            for failed in failedEndpoints where !pendingEndpoints.contains(failed) { pendingEndpoints.append(failed) }
+        case .updated(let endpoint, let changed):
+            guard changed.contains(.name) || changed.contains(.functionBlocks), let client = clients[endpoint.id] else { return }
+            do {
+                let changes = try client.update(to: endpoint)
+                if !changes.isEmpty {
+                    context.logger.info("alsa: client \(client.clientNumber) follows \(endpoint.id): \(changes.joined(separator: ", "))")
+                }
+            } catch {
+                context.logger.error("alsa: client \(client.clientNumber) could not follow the new name of \(endpoint.id): \(error)")
+            }
+        }
+    }
+
+    private func createClient(for endpoint: MidiEndpoint, context: DaemonContext) {
+        let client: EndpointSequencerClient
+        do {
+            client = try EndpointSequencerClient(endpoint: endpoint, inputPoolCells: configuration.inputPoolCells,
+                                                 maximumSysExSize: configuration.maximumSysExSize)
+        } catch {
+            creationFailed(endpoint, error: .alsa(error), context: context)
+            return
+        }
+        do { try client.attach(to: context.service, loop: context.loop) } catch {
+            client.detach(from: context.service, loop: context.loop)
+            creationFailed(endpoint, error: error, context: context)
+            return
+        }
+        clients[endpoint.id] = client
+        clientList.append(client)
+        let retried = failedEndpoints.contains(endpoint.id)
+        failedEndpoints.removeAll { $0 == endpoint.id }
+        context.annotations.setALSAClient(client.clientNumber, for: endpoint.id)
+        context.logger.info("alsa: \(retried ? "now " : "")client \(client.clientNumber) \"\(client.layout.clientName)\" for \(endpoint.id): port 0 (all groups) and ports 1-\(client.layout.groupCount)")
+    }
+
+    private func creationFailed(_ endpoint: MidiEndpoint, error: ALSABridgeError, context: DaemonContext) {
+        guard !failedEndpoints.contains(endpoint.id) else { return }   // said once per endpoint
+        failedEndpoints.append(endpoint.id)
+        var hint = ""
+        if case .alsa(let alsa) = error, alsa.errno == ENOMEM || alsa.errno == EBUSY {
+            hint = " (the kernel allows 64 user sequencer clients, numbers 128-191: close an ALSA program or remove a pair to free one; the bridge tries again whenever one of its own clients goes away)"
+        }
+        context.logger.error("alsa: no sequencer client for \"\(endpoint.displayName)\" (\(endpoint.id)): \(error)\(hint); the endpoint keeps working for MIDI Services applications")
+    }
+
+    // MARK: Once per loop iteration
+
+    private func endOfIteration() {
+        guard let context else { return }
+        if !pendingEndpoints.isEmpty {
+            let ids = pendingEndpoints
+            pendingEndpoints.removeAll()
+            for id in ids where clients[id] == nil {
+                guard let endpoint = context.service.endpoint(id) else {
+                    failedEndpoints.removeAll { $0 == id }
+                    continue
+                }
+                createClient(for: endpoint, context: context)
+            }
+        }
+        // Indexing, not `for in`: this runs every iteration and must not allocate.
+        var index = 0
+        var anyProblem = false
+        while index < clientList.count {
+            let client = clientList[index]
+            client.flushOutput()
+            if client.problemCounts != client.reportedProblems { anyProblem = true }
+            index += 1
+        }
+        if anyProblem { reportProblems(context) }
+    }
+
+    /// At most one warning per client per `problemReportInterval`, saying what was lost since
+    /// the last one — a slow ALSA reader must not flood the log either.
+    private func reportProblems(_ context: DaemonContext) {
+        let now = MonotonicClock.now()
+        for client in clientList {
+            let counts = client.problemCounts
+            guard counts != client.reportedProblems else { continue }
+            if let at = client.problemsReportedAt, now &- at < configuration.problemReportInterval {
+                let due = at &+ configuration.problemReportInterval
+                nextReportDue = min(nextReportDue ?? due, due)
+                continue
+            }
+            let growth = counts.describeGrowth(since: client.reportedProblems)
+            client.reportedProblems = counts
+            client.problemsReportedAt = now
+            guard !growth.isEmpty else { continue }
+            let detail = client.sequencer.lastOutputError.map { "; last ALSA error: \($0)" } ?? client.lastError.map { "; last error: \($0)" } ?? ""
+            context.logger.warning("alsa: client \(client.clientNumber) \"\(client.layout.clientName)\": \(growth.joined(separator: "; "))\(detail)")
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import ALSASequencer
+import Glibc
+import ServiceCore
+import UMP
+
+/// One loopback endpoint's face in the ALSA sequencer: a client named after the endpoint with
+/// the ports of `BridgePortLayout`, and a connection on the endpoint like any SDK client's.
+///
+/// - ALSA → endpoint: events written to a port are translated to UMP on that port's group
+///   and sent into the endpoint with `MidiService.send`, so they arrive on the other side of
+///   the pair, mixed with what SDK clients send.
+/// - endpoint → ALSA: everything the endpoint receives (`receive`, called by the service) is
+///   translated to MIDI 1.0 events and written to the port of its group and to port 0.
+///   Writing only fills alsa-lib's output buffer; the bridge drains it once per loop
+///   iteration (`flushOutput`).
+///
+/// Everything runs on the daemon's loop thread; the client's descriptor is non-blocking.
+final class EndpointSequencerClient: EndpointReceiver {
+    let endpointId: EndpointDeviceId
+    let sequencer: SequencerClient
+    private(set) var layout: BridgePortLayout
+    private(set) var connection: ConnectionID?
+    private var input: SequencerInputTranslator
+    private var output: SequencerOutputTranslator
+    private var descriptorTokens: [EventLoop.Token] = []
+    private weak var service: MidiService?
+
+    /// A SysEx up to this size (F0 and F7 included) is written as one event; a longer one as
+    /// consecutive events of this size (first starting with F0, last ending with F7), the way
+    /// the kernel's own MIDI ports deliver long SysEx. A receiver's whole input pool must hold
+    /// one event (the kernel refuses an event with more cells than the pool): 4,096 bytes is
+    /// 147 cells of a default 200-cell pool, leaving room for other events.
+    static let sysExEventLimit = 4096
+
+    /// Whether alsa-lib's output buffer holds events not yet handed to the kernel.
+    private(set) var hasPendingOutput = false
+
+    // Counters, for `midi service status`-style reports in the log.
+    /// ALSA events taken from the sequencer and sent into the endpoint.
+    private(set) var eventsFromALSA: UInt64 = 0
+    /// UMP packets the service refused (e.g. the endpoint went away between reads).
+    private(set) var packetsRefused: UInt64 = 0
+    private(set) var lastRefusal: SendResult?
+    /// Events to ALSA that alsa-lib refused to queue (never expected; an invalid value).
+    private(set) var eventsNotQueued: UInt64 = 0
+    /// Errors reading from the sequencer (other than "nothing more").
+    private(set) var inputErrors: UInt64 = 0
+    private(set) var lastError: ALSAError?
+
+    /// Creates the client and its ports. Nothing is left behind if a step fails (closing the
+    /// client removes its ports).
+    init(endpoint: MidiEndpoint, inputPoolCells: Int, maximumSysExSize: Int) throws(ALSAError) {
+        endpointId = endpoint.id
+        layout = BridgePortLayout(endpoint: endpoint)
+        // The name is set inside `SequencerClient.init`, before any port exists.
+        sequencer = try SequencerClient(name: layout.clientName)
+        // Before traffic: resizing discards what waits. A larger pool takes bursts and long
+        // SysEx from fast writers while the loop is busy elsewhere.
+        try sequencer.setInputPool(inputPoolCells)
+        for (number, name) in layout.portNames.enumerated() {
+            try sequencer.createPort(PortID(UInt8(number)), name: name,
+                                     capabilities: .duplexMIDI, type: .softwareMIDIPort, midiChannels: 16)
+        }
+        input = SequencerInputTranslator(portCount: layout.portNames.count)
+        output = SequencerOutputTranslator(maximumSysExSize: maximumSysExSize)
+    }
+
+    var clientNumber: Int { Int(sequencer.id.rawValue) }
+
+    /// Opens the connection on the endpoint and puts the sequencer's descriptors into the loop.
+    func attach(to service: MidiService, loop: EventLoop) throws(ALSABridgeError) {
+        let descriptors: [pollfd]
+        do { descriptors = try sequencer.pollDescriptors(events: Int16(POLLIN)) } catch { throw .alsa(error) }
+        do { connection = try service.openConnection(to: endpointId, receiver: self) } catch { throw .connection(error) }
+        self.service = service
+        for descriptor in descriptors {
+            descriptorTokens.append(loop.registerDescriptor(descriptor.fd, events: .readable) { [unowned self] _ in
+                self.readInput()
+            })
+        }
+    }
+
+    /// Leaves the loop and closes the connection; the sequencer client closes when the last
+    /// reference goes (deinit of `SequencerClient`), taking its ports and subscriptions along.
+    func detach(from service: MidiService, loop: EventLoop, closingConnection: Bool = true) {
+        for token in descriptorTokens { loop.unregister(token) }
+        descriptorTokens.removeAll()
+        if closingConnection, let connection { service.closeConnection(connection) }
+        connection = nil
+        self.service = nil
+    }
+
+    // MARK: ALSA → endpoint
+
+    /// Reads every event pending now (until alsa-lib reports EAGAIN) and sends each, as UMP,
+    /// into the endpoint.
+    func readInput() {
+        guard let connection, let service else { return }
+        while true {
+            let received: ReceivedEvent?
+            do { received = try sequencer.readEvent() } catch {
+                inputErrors &+= 1
+                lastError = error
+                return
+            }
+            guard let received else { return }
+            let port = received.destination.port
+            guard let group = layout.group(forPort: port) else { continue }
+            let translated = input.translate(received.event, portIndex: Int(port.rawValue), group: group) { packet in
+                let result = service.send(packet, timestamp: 0, from: connection)
+                if !result.succeeded {
+                    self.packetsRefused &+= 1
+                    self.lastRefusal = result
+                }
+            }
+            if translated { eventsFromALSA &+= 1 }
+        }
+    }
+
+    // MARK: Endpoint → ALSA
+
+    /// A message arrived on the endpoint. Translated and queued at once; the bridge hands the
+    /// batch to the kernel at the end of the loop iteration. Never calls the service.
+    func receive(_ message: TimestampedUMP) -> Bool {
+        var queued = true
+        output.translate(message.packet) { group, event in
+            if let port = self.layout.port(forGroup: group), !self.write(event, from: port) { queued = false }
+            if !self.write(event, from: PortID(0)) { queued = false }
+        }
+        // false counts as this receiver's overflow in the service and the sender's report.
+        return queued
+    }
+
+    private func write(_ event: SequencerEvent, from port: PortID) -> Bool {
+        do {
+            if case let .systemExclusive(bytes) = event, bytes.count > Self.sysExEventLimit {
+                try sequencer.sendSystemExclusive(bytes, from: port, chunkSize: Self.sysExEventLimit)
+            } else {
+                try sequencer.send(event, from: port)
+            }
+            hasPendingOutput = true
+            return true
+        } catch {
+            eventsNotQueued &+= 1
+            lastError = error
+            return false
+        }
+    }
+
+    /// Hands queued events to the kernel. Direct events never make the sender wait: an event a
+    /// subscriber cannot take (its input pool full) is dropped for that subscriber and counted
+    /// in `sequencer.droppedOutputEvents` (see ALSASequencer's output policy).
+    func flushOutput() {
+        guard hasPendingOutput else { return }
+        hasPendingOutput = false
+        sequencer.drainOutput()
+    }
+
+    // MARK: Names
+
+    /// Follows a rename (client and port 0) or new function block names (group ports).
+    /// Returns what changed, for the log; throws on the first refusal.
+    func update(to endpoint: MidiEndpoint) throws(ALSAError) -> [String] {
+        let wanted = BridgePortLayout(endpoint: endpoint)
+        var changes: [String] = []
+        if wanted.clientName != layout.clientName {
+            try sequencer.rename(to: wanted.clientName)
+            changes.append("client \"\(wanted.clientName)\"")
+            layout.clientName = wanted.clientName
+        }
+        for number in 0..<min(wanted.portNames.count, layout.portNames.count)
+        where wanted.portNames[number] != layout.portNames[number] {
+            try sequencer.renamePort(PortID(UInt8(number)), to: wanted.portNames[number])
+            changes.append("port \(number) \"\(wanted.portNames[number])\"")
+            layout.portNames[number] = wanted.portNames[number]
+        }
+        return changes
+    }
+
+    // MARK: Reporting
+
+    /// Everything that went wrong so far, for the bridge's rate-limited warnings.
+    var problemCounts: ProblemCounts {
+        ProblemCounts(outputDropped: sequencer.droppedOutputEvents, inputOverruns: sequencer.inputOverruns,
+                      packetsRefused: packetsRefused, eventsNotQueued: eventsNotQueued, inputErrors: inputErrors,
+                      sysExDropped: output.sysEx.droppedMessages &+ output.sysEx.strayPackets)
+    }
+
+    /// What the last warning about this client covered, and when (the bridge's rate limit).
+    var reportedProblems = ProblemCounts()
+    var problemsReportedAt: UInt64?
+
+    struct ProblemCounts: Equatable {
+        var outputDropped: UInt64 = 0
+        var inputOverruns: UInt64 = 0
+        var packetsRefused: UInt64 = 0
+        var eventsNotQueued: UInt64 = 0
+        var inputErrors: UInt64 = 0
+        var sysExDropped: UInt64 = 0
+
+        /// "3 events not delivered to a full subscriber, …" for the counts that grew since `earlier`.
+        func describeGrowth(since earlier: ProblemCounts) -> [String] {
+            var parts: [String] = []
+            func add(_ now: UInt64, _ then: UInt64, _ what: String) {
+                if now > then { parts.append("\(now - then) \(what)") }
+            }
+            add(outputDropped, earlier.outputDropped, "event(s) not delivered to ALSA subscribers (a subscriber's input pool was full)")
+            add(inputOverruns, earlier.inputOverruns, "input overrun(s): the kernel discarded events before the bridge read them")
+            add(packetsRefused, earlier.packetsRefused, "UMP packet(s) refused by the service")
+            add(eventsNotQueued, earlier.eventsNotQueued, "event(s) alsa-lib refused to queue")
+            add(inputErrors, earlier.inputErrors, "read error(s)")
+            add(sysExDropped, earlier.sysExDropped, "broken or over-long SysEx message(s) dropped")
+            return parts
+        }
+    }
+}
+
+/// Why a client could not be attached to its endpoint.
+enum ALSABridgeError: Error, CustomStringConvertible {
+    case alsa(ALSAError)
+    case connection(ConnectionError)
+
+    var description: String {
+        switch self {
+        case .alsa(let error): return error.description
+        case .connection(let error): return error.description
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Glibc
+
+/// Why a bench role could not do its job: what failed, and where.
+enum BenchError: Error, CustomStringConvertible {
+    /// A system call failed: the call (with its argument) and errno.
+    case system(String, Int32)
+    /// The peer closed, refused, or answered something unexpected.
+    case protocolFailure(String)
+    /// A child process or the daemon misbehaved.
+    case process(String)
+    /// Nothing arrived for too long.
+    case timeout(String)
+
+    var description: String {
+        switch self {
+        case .system(let operation, let code): return "\(operation): \(String(cString: strerror(code))) (errno \(code))"
+        case .protocolFailure(let message): return message
+        case .process(let message): return message
+        case .timeout(let message): return "timed out: \(message)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// What a measurement does: paced single messages, or back-to-back batches.
+enum BenchMode: String, CaseIterable, Codable, Sendable {
+    case latency, throughput
+}
+
+/// Printed by a `send` role as its last stdout line (JSON).
+struct SenderResult: Codable, Sendable {
+    var path: BenchPath
+    var mode: BenchMode
+    var sent: Int
+    var startTime: UInt64
+    var endTime: UInt64
+    /// Deliveries the daemon reported as not made (send reports); 0 on the relay.
+    var reportedLosses: Int
+    /// Times the sender found its window full and waited for the receiver.
+    var windowWaits: Int
+    /// Paced sends that started late by more than one interval (the sender was descheduled).
+    var lateSends: Int
+    /// CPU this process used during the run (all threads).
+    var cpuNanoseconds: UInt64
+}
+
+/// Printed by a `receive` role as its last stdout line (JSON).
+struct ReceiverResult: Codable, Sendable {
+    var path: BenchPath
+    var mode: BenchMode
+    var expected: Int
+    var received: Int
+    var lost: Int
+    var outOfOrder: Int
+    var foreign: Int
+    /// Latency runs: arrival − send time over the measured messages.
+    var latency: LatencySummary?
+    var badTimestamps: Int
+    /// Throughput runs: the measured interval.
+    var measuredMessages: Int
+    var measureStart: UInt64
+    var lastArrival: UInt64
+    /// CPU this process used from ready to the end (all threads, the SDK's reader included).
+    var cpuNanoseconds: UInt64
+
+    var messagesPerSecond: Double {
+        guard lastArrival > measureStart, measuredMessages > 0 else { return 0 }
+        return Double(measuredMessages) / (Double(lastArrival - measureStart) / 1e9)
+    }
+}
+
+/// Printed by the relay when it ends.
+struct RelayResult: Codable, Sendable {
+    var forwardedFrames: Int
+    var cpuNanoseconds: UInt64
+}
+
+/// One line of JSON on stdout, flushed at once (the coordinator reads it through a pipe).
+func emitJSON<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) {
+        Console.out(text)
+    }
+}
+
+/// A line that tells the coordinator a role is connected and waiting.
+func emitReady() {
+    Console.out("ready")
+}
