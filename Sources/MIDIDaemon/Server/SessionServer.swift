@@ -17,6 +17,9 @@ final class SessionServer {
     let annotations: EndpointAnnotations
     private var listenerToken: EventLoop.Token?
     private(set) var sessions: [UInt32: ClientSession] = [:]
+    /// The sessions that have not said hello yet (a subset of `sessions`): the handshake timer's
+    /// deadline is asked on every loop wake-up, and this keeps it O(1) when none is waiting.
+    private var awaitingHello: [UInt32: ClientSession] = [:]
     private var nextSessionId: UInt32 = 0
     /// One receive buffer for everyone: each datagram is handled before the next is read.
     private let receiveBuffer = FrameBuffer()
@@ -102,6 +105,7 @@ final class SessionServer {
                 continue
             }
             sessions[session.id] = session
+            awaitingHello[session.id] = session
             session.token = loop.registerDescriptor(socket.fileDescriptor) { [unowned self, unowned session] events in
                 self.socketReady(session, events)
             }
@@ -110,11 +114,12 @@ final class SessionServer {
     }
 
     private func nextHandshakeDeadline() -> UInt64? {
-        sessions.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
+        guard !awaitingHello.isEmpty else { return nil }
+        return awaitingHello.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
     }
 
     private func closeSilentClients(now: UInt64) {
-        for session in sessions.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
+        for session in awaitingHello.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
             logger.warning("closing client \(session.id) (pid \(session.credentials.pid)): no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
             session.markClosing("no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
             close(session)
@@ -202,6 +207,7 @@ final class SessionServer {
         session.name = hello.clientName
         session.version = min(hello.version, .current)
         session.state = .ready
+        awaitingHello[session.id] = nil
         logger.info("client \(session.id) \"\(hello.clientName)\" connected: pid \(session.credentials.pid) uid \(session.credentials.uid) gid \(session.credentials.gid), protocol \(hello.version)")
         session.sendControl(.welcome(Welcome(daemonPid: getpid(), clientId: session.id,
                                              serviceName: Self.serviceName, serviceVersion: Daemon.version)))
@@ -260,6 +266,7 @@ final class SessionServer {
 
     func close(_ session: ClientSession) {
         guard sessions.removeValue(forKey: session.id) != nil else { return }
+        awaitingHello[session.id] = nil
         if session.closeReason != "service shutting down" { _ = session.flushQueue() }   // e.g. a refusal
         if let token = session.token { loop.unregister(token) }
         for connection in session.connections.values {
