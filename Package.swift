@@ -56,7 +56,10 @@ let package = Package(
         .testTarget(name: "UMPTests", dependencies: ["UMP"]),
         .testTarget(name: "ServiceCoreTests", dependencies: ["ServiceCore", "UMP"]),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "UMP"]),
-        .testTarget(name: "DaemonTests", dependencies: ["MIDIServices", "UMP", "IPC", "MIDIDaemon", "ServiceCore", "ALSASequencer"]),
+        // MIDIDaemon, ServiceCore, UdevDevices, ALSASequencer: the USB device bridge's unit tests
+        // (USB*Tests.swift) drive it in-process with pipes standing in for rawmidi substreams.
+        .testTarget(name: "DaemonTests", dependencies: ["MIDIServices", "UMP", "IPC",
+                                                        "MIDIDaemon", "ServiceCore", "UdevDevices", "ALSASequencer"]),
         // Need the kernel: they skip, printing why, unless /dev/snd/seq or udev is present (VM tier).
         .testTarget(name: "ALSASequencerTests", dependencies: ["ALSASequencer"]),
         .testTarget(name: "UdevDevicesTests", dependencies: ["UdevDevices"]),

@@ -52,6 +52,15 @@ struct BenchReport: Codable {
             let forwarder = forwarded.count == throughputRuns.count ? Double(forwarded.reduce(0, +)) / messages : nil
             return (sender / messages, forwarder, receiver / messages)
         }
+        /// CPU the forwarder spent per paced message in the latency runs (ns): the per-wake-up
+        /// cost (poll, one small frame in and out, bookkeeping), which wall-clock latency on a
+        /// shared machine hides in its noise.
+        var forwarderCPUPerPacedMessage: Double? {
+            let messages = Double(latencyRuns.reduce(0) { $0 + $1.messages })
+            let forwarded = latencyRuns.compactMap(\.forwarderCPUNanoseconds)
+            guard messages > 0, forwarded.count == latencyRuns.count else { return nil }
+            return Double(forwarded.reduce(0, +)) / messages
+        }
         /// The median round (the lower middle one for an even count).
         var messagesPerSecond: Double? { rates.isEmpty ? nil : rates[(rates.count - 1) / 2] }
         /// Lost: never arrived, or the daemon reported it undelivered.
@@ -193,6 +202,7 @@ extension BenchReport {
         row("  p99, median round", { $0.medianRound(\.p99) }, us, ratio: true)
         row("latency min (µs)", { $0.latency.map { Double($0.min) } }, us, ratio: false)
         row("latency max (µs)", { $0.latency.map { Double($0.max) } }, us, ratio: false)
+        row("CPU/paced msg fwd (µs)", { $0.forwarderCPUPerPacedMessage }, us, ratio: true)
         row("throughput (msg/s)", { $0.messagesPerSecond }, { Format.rate($0) }, ratio: true)
         var rangeLine = Format.pad("  rounds min–max", labelWidth, right: false)
         for figures in paths {

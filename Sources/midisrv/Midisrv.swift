@@ -55,7 +55,7 @@ struct Midisrv: ParsableCommand {
             logger.error("\(error.description)")
             throw ExitCode(2)
         }
-        let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge()])
+        let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge(), USBMIDIExtension()])
         do {
             try daemon.run()
         } catch {

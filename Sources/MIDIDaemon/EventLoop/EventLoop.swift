@@ -27,20 +27,39 @@ public final class EventLoop {
     }
 
     private struct Registration {
-        var fileDescriptor: Int32
+        let token: Token
+        let fileDescriptor: Int32
         var interest: Events
-        var handler: DescriptorHandler
+        let handler: DescriptorHandler
     }
 
     private struct Timer {
-        var nextDeadline: () -> UInt64?
-        var fire: (UInt64) -> Void
+        let token: Token
+        let nextDeadline: () -> UInt64?
+        let fire: (UInt64) -> Void
+        /// What `nextDeadline` said before this wake-up's wait.
+        var deadline: UInt64?
     }
 
-    private var registrations: [Token: Registration] = [:]
-    private var order: [Token] = []
-    private var timers: [Token: Timer] = [:]
-    private var iterationHooks: [Token: () -> Void] = [:]
+    private struct Hook {
+        let token: Token
+        let body: () -> Void
+    }
+
+    // Per wake-up work is kept small (docs/performance.md, "latency"): the poll set is not
+    // rebuilt but kept in step with the registrations; registrations, timers and hooks live in
+    // arrays in token order (tokens only grow and entries are appended), so a token is found by
+    // binary search instead of hashing; each timer's deadline is asked once per wake-up, and the
+    // clock is read only when some timer has one.
+
+    /// In registration order; `pollSet[i]` is `registrations[i]`'s descriptor and interest.
+    private var registrations: [Registration] = []
+    private var pollSet: [pollfd] = []
+    private var timers: [Timer] = []
+    private var hooks: [Hook] = []
+    /// The ready descriptors of one wake-up, taken out of `pollSet` before any handler runs (a
+    /// handler may unregister descriptors, which shifts `pollSet`). Reused: no allocation.
+    private var ready: [(token: Token, events: Events)] = []
     private var nextToken = 0
     private var stopRequested = false
 
@@ -54,32 +73,43 @@ public final class EventLoop {
     public func registerDescriptor(_ fileDescriptor: Int32, events: Events = .readable,
                                    handler: @escaping DescriptorHandler) -> Token {
         let token = makeToken()
-        registrations[token] = Registration(fileDescriptor: fileDescriptor, interest: events, handler: handler)
-        order.append(token)
+        registrations.append(Registration(token: token, fileDescriptor: fileDescriptor, interest: events, handler: handler))
+        pollSet.append(pollfd(fd: fileDescriptor, events: Self.pollEvents(events), revents: 0))
         return token
     }
 
     /// Changes what a registration waits for (e.g. add `.writable` while a queue is backed up).
     public func setInterest(_ token: Token, _ events: Events) {
-        registrations[token]?.interest = events
+        guard let index = Self.index(of: token, in: registrations, { $0.token }),
+              registrations[index].interest != events else { return }
+        registrations[index].interest = events
+        pollSet[index].events = Self.pollEvents(events)
     }
 
-    public func interest(of token: Token) -> Events? { registrations[token]?.interest }
+    public func interest(of token: Token) -> Events? {
+        Self.index(of: token, in: registrations, { $0.token }).map { registrations[$0].interest }
+    }
 
     /// Removes a descriptor, timer or iteration hook. Safe from inside any handler.
     public func unregister(_ token: Token) {
-        if registrations.removeValue(forKey: token) != nil { order.removeAll { $0 == token } }
-        timers.removeValue(forKey: token)
-        iterationHooks.removeValue(forKey: token)
+        if let index = Self.index(of: token, in: registrations, { $0.token }) {
+            registrations.remove(at: index)
+            pollSet.remove(at: index)
+        }
+        if let index = Self.index(of: token, in: timers, { $0.token }) { timers.remove(at: index) }
+        if let index = Self.index(of: token, in: hooks, { $0.token }) { hooks.remove(at: index) }
     }
 
     /// A timer source: before each wait the loop asks `nextDeadline` (CLOCK_MONOTONIC ns, or
     /// nil for none); once that time has come, `fire(now)` runs. The scheduler uses this for its
-    /// next due message; the config watcher for its settle delay.
+    /// next due message; the config watcher for its settle delay. `nextDeadline` is asked once
+    /// per wake-up before the wait (and again just before firing, so a deadline that moved later
+    /// or went away meanwhile does not fire); a deadline that a handler moves earlier is seen at
+    /// the next wake-up, which then does not wait.
     @discardableResult
     public func addTimer(nextDeadline: @escaping () -> UInt64?, fire: @escaping (UInt64) -> Void) -> Token {
         let token = makeToken()
-        timers[token] = Timer(nextDeadline: nextDeadline, fire: fire)
+        timers.append(Timer(token: token, nextDeadline: nextDeadline, fire: fire))
         return token
     }
 
@@ -88,7 +118,7 @@ public final class EventLoop {
     @discardableResult
     public func addIterationHook(_ body: @escaping () -> Void) -> Token {
         let token = makeToken()
-        iterationHooks[token] = body
+        hooks.append(Hook(token: token, body: body))
         return token
     }
 
@@ -107,62 +137,101 @@ public final class EventLoop {
     /// Runs until `stop()`. Throws only if `ppoll` itself fails with something other than EINTR.
     public func run() throws(SystemError) {
         stopRequested = false
-        var pollSet: [pollfd] = []
-        var tokens: [Token] = []
         while !stopRequested {
-            try runOnce(pollSet: &pollSet, tokens: &tokens, maximumWait: nil)
+            try runOnce(maximumWait: nil)
         }
     }
 
     /// One iteration: wait (at most `maximumWait` ns, nil = until an event or deadline), dispatch,
     /// fire due timers, run iteration hooks. Exposed for tests.
     public func runOnce(maximumWait: UInt64? = nil) throws(SystemError) {
-        var pollSet: [pollfd] = []
-        var tokens: [Token] = []
-        try runOnce(pollSet: &pollSet, tokens: &tokens, maximumWait: maximumWait)
-    }
-
-    private func runOnce(pollSet: inout [pollfd], tokens: inout [Token], maximumWait: UInt64?) throws(SystemError) {
-        pollSet.removeAll(keepingCapacity: true)
-        tokens.removeAll(keepingCapacity: true)
-        for token in order {
-            guard let registration = registrations[token] else { continue }
-            var events: Int16 = 0
-            if registration.interest.contains(.readable) { events |= Int16(POLLIN) }
-            if registration.interest.contains(.writable) { events |= Int16(POLLOUT) }
-            pollSet.append(pollfd(fd: registration.fileDescriptor, events: events, revents: 0))
-            tokens.append(token)
+        var earliest: UInt64?
+        var index = 0
+        while index < timers.count {   // re-checked each time: nothing stops a query from unregistering
+            let timer = timers[index]
+            let deadline = timer.nextDeadline()
+            if let current = Self.index(of: timer.token, in: timers, { $0.token }) { timers[current].deadline = deadline }
+            if let deadline { earliest = min(earliest ?? deadline, deadline) }
+            index = Self.index(after: timer.token, in: timers, { $0.token })
         }
-
-        let now = MonotonicClock.now()
         var wait = maximumWait
-        for timer in timers.values {
-            guard let deadline = timer.nextDeadline() else { continue }
-            let delta = deadline > now ? deadline - now : 0
+        if let earliest {
+            let now = MonotonicClock.now()
+            let delta = earliest > now ? earliest - now : 0
             wait = min(wait ?? delta, delta)
         }
 
-        let ready = try PPoll.wait(&pollSet, timeoutNanoseconds: wait)
-        if ready > 0 {
-            for (index, entry) in pollSet.enumerated() where entry.revents != 0 {
+        if try PPoll.wait(&pollSet, timeoutNanoseconds: wait) > 0 {
+            ready.removeAll(keepingCapacity: true)
+            for index in pollSet.indices where pollSet[index].revents != 0 {
+                ready.append((registrations[index].token, Self.events(pollSet[index].revents)))
+            }
+            for (token, events) in ready {
                 // A handler earlier in this pass may have unregistered this one.
-                guard let registration = registrations[tokens[index]] else { continue }
-                var events: Events = []
-                if entry.revents & Int16(POLLIN) != 0 { events.insert(.readable) }
-                if entry.revents & Int16(POLLOUT) != 0 { events.insert(.writable) }
-                if entry.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { events.insert(.hangup) }
-                registration.handler(events)
+                guard let index = Self.index(of: token, in: registrations, { $0.token }) else { continue }
+                registrations[index].handler(events)
             }
         }
 
-        let after = MonotonicClock.now()
-        for (token, timer) in timers {
-            guard timers[token] != nil, let deadline = timer.nextDeadline(), deadline <= after else { continue }
-            timer.fire(after)
+        if let earliest {
+            let after = MonotonicClock.now()
+            if earliest <= after {
+                // By token, not by index: a timer may add or remove timers when it fires.
+                index = 0
+                while index < timers.count {
+                    let timer = timers[index]
+                    if let deadline = timer.deadline, deadline <= after,
+                       let current = timer.nextDeadline(), current <= after {
+                        timer.fire(after)
+                    }
+                    index = Self.index(after: timer.token, in: timers, { $0.token })
+                }
+            }
         }
-        for (token, hook) in iterationHooks where iterationHooks[token] != nil {
-            hook()
+        index = 0
+        while index < hooks.count {
+            let hook = hooks[index]
+            hook.body()
+            index = Self.index(after: hook.token, in: hooks, { $0.token })
         }
+    }
+
+    // MARK: Helpers
+
+    private static func pollEvents(_ interest: Events) -> Int16 {
+        var events: Int16 = 0
+        if interest.contains(.readable) { events |= Int16(POLLIN) }
+        if interest.contains(.writable) { events |= Int16(POLLOUT) }
+        return events
+    }
+
+    private static func events(_ revents: Int16) -> Events {
+        var events: Events = []
+        if revents & Int16(POLLIN) != 0 { events.insert(.readable) }
+        if revents & Int16(POLLOUT) != 0 { events.insert(.writable) }
+        if revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { events.insert(.hangup) }
+        return events
+    }
+
+    /// The first index whose token is greater than `token` (`count` if none), in an array
+    /// ordered by token.
+    @inline(__always)
+    private static func index<Element>(after token: Token, in array: [Element],
+                                       _ key: (Element) -> Token) -> Int {
+        var low = 0, high = array.count
+        while low < high {
+            let middle = (low + high) / 2
+            if key(array[middle]).value <= token.value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The index of `token` in an array ordered by token, if it is there.
+    @inline(__always)
+    private static func index<Element>(of token: Token, in array: [Element],
+                                       _ key: (Element) -> Token) -> Int? {
+        let next = index(after: token, in: array, key)
+        return next > 0 && key(array[next - 1]) == token ? next - 1 : nil
     }
 }
 

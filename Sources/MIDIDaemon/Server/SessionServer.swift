@@ -17,9 +17,15 @@ final class SessionServer {
     let annotations: EndpointAnnotations
     private var listenerToken: EventLoop.Token?
     private(set) var sessions: [UInt32: ClientSession] = [:]
+    /// The sessions that have not said hello yet (a subset of `sessions`): the handshake timer's
+    /// deadline is asked on every loop wake-up, and this keeps it O(1) when none is waiting.
+    private var awaitingHello: [UInt32: ClientSession] = [:]
     private var nextSessionId: UInt32 = 0
     /// One receive buffer for everyone: each datagram is handled before the next is read.
     private let receiveBuffer = FrameBuffer()
+    /// A received UMP batch, decoded for `MidiService.send(each:now:from:)`: room for the
+    /// largest batch a frame can hold, allocated once.
+    private let batchMessages = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: UMPBatchLayout.maximumMessageCount)
     /// Last known info of every endpoint, for filtering removal events.
     private var knownEndpoints: [String: EndpointInfo] = [:]
     private var observerToken: ObserverToken?
@@ -55,6 +61,8 @@ final class SessionServer {
             self.closeSilentClients(now: now)
         }
     }
+
+    deinit { batchMessages.deallocate() }
 
     /// Closes every session and stops listening (the daemon removes the socket file).
     func shutdown() {
@@ -97,6 +105,7 @@ final class SessionServer {
                 continue
             }
             sessions[session.id] = session
+            awaitingHello[session.id] = session
             session.token = loop.registerDescriptor(socket.fileDescriptor) { [unowned self, unowned session] events in
                 self.socketReady(session, events)
             }
@@ -105,11 +114,12 @@ final class SessionServer {
     }
 
     private func nextHandshakeDeadline() -> UInt64? {
-        sessions.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
+        guard !awaitingHello.isEmpty else { return nil }
+        return awaitingHello.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
     }
 
     private func closeSilentClients(now: UInt64) {
-        for session in sessions.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
+        for session in awaitingHello.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
             logger.warning("closing client \(session.id) (pid \(session.credentials.pid)): no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
             session.markClosing("no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
             close(session)
@@ -197,6 +207,7 @@ final class SessionServer {
         session.name = hello.clientName
         session.version = min(hello.version, .current)
         session.state = .ready
+        awaitingHello[session.id] = nil
         logger.info("client \(session.id) \"\(hello.clientName)\" connected: pid \(session.credentials.pid) uid \(session.credentials.uid) gid \(session.credentials.gid), protocol \(hello.version)")
         session.sendControl(.welcome(Welcome(daemonPid: getpid(), clientId: session.id,
                                              serviceName: Self.serviceName, serviceVersion: Daemon.version)))
@@ -210,27 +221,28 @@ final class SessionServer {
 
     // MARK: UMP in
 
+    /// The whole frame goes to the service in one call: the service then looks the connection
+    /// up and updates its counters once per frame rather than once per message (each of those
+    /// is a dynamically checked access to a class property — see docs/performance.md).
     private func receiveBatch(_ batch: UMPBatchReader, from session: ClientSession) throws(FrameError) {
         guard let connection = session.connections[batch.connection] else {
             session.sendControl(.sendReport(SendReport(connection: batch.connection, messages: UInt32(batch.count),
                                                        rejected: UInt32(batch.count))))
             return
         }
-        var overflow = 0, refused = 0, rejected = 0
-        let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
-        for message in batch {
-            let result = service.send(message.packet, timestamp: message.timestamp, now: now, from: connection.serviceID)
-            overflow &+= result.receiverOverflows
-            if !result.succeeded {
-                if !result.status.isDisjoint(with: [.scheduleQueueFull, .timestampOutOfRange]) { refused &+= 1 } else { rejected &+= 1 }
-            }
+        let count = batch.decode(into: batchMessages)
+        guard count == batch.count else {   // a valid frame cannot hold more: defensive, never silent
+            throw .invalidBatch(reason: "\(batch.count) messages, more than the \(batchMessages.count) a frame can hold")
         }
+        let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
+        let outcome = service.send(each: UnsafeBufferPointer(rebasing: batchMessages[..<count]), now: now,
+                                   from: connection.serviceID)
         connection.messagesSent &+= UInt64(batch.count)
-        if overflow != 0 || refused != 0 || rejected != 0 || batch.reportRequested {
+        if outcome.receiverOverflows != 0 || outcome.schedulerRefused != 0 || outcome.rejected != 0 || batch.reportRequested {
             session.sendControl(.sendReport(SendReport(connection: connection.handle, messages: UInt32(batch.count),
-                                                       receiverOverflow: UInt32(clamping: overflow),
-                                                       schedulerRefused: UInt32(clamping: refused),
-                                                       rejected: UInt32(clamping: rejected))))
+                                                       receiverOverflow: UInt32(clamping: outcome.receiverOverflows),
+                                                       schedulerRefused: UInt32(clamping: outcome.schedulerRefused),
+                                                       rejected: UInt32(clamping: outcome.rejected))))
         }
     }
 
@@ -254,6 +266,7 @@ final class SessionServer {
 
     func close(_ session: ClientSession) {
         guard sessions.removeValue(forKey: session.id) != nil else { return }
+        awaitingHello[session.id] = nil
         if session.closeReason != "service shutting down" { _ = session.flushQueue() }   // e.g. a refusal
         if let token = session.token { loop.unregister(token) }
         for connection in session.connections.values {

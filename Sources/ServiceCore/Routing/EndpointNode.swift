@@ -20,14 +20,26 @@ struct OpenConnection {
 
 /// The service's live record of an endpoint: the public snapshot plus routing state. One per
 /// endpoint, owned by `MidiService`, used only on the service's thread.
+///
+/// `model`, `peer` and `connections` are read for every message routed, and each read of a
+/// class's stored property is a dynamically checked access in release builds
+/// (`swift_beginAccess`/`swift_endAccess`, about 100 instructions each — docs/performance.md).
+/// They are marked `@exclusivity(unchecked)`, which is safe because no access to them can
+/// overlap another: the node is used on one thread only, and every mutation of them is a short
+/// in-place edit that calls out to nothing that could touch the node again — assignments,
+/// `append`, `removeAll`, and `MidiService.update`, whose edit closures change only the
+/// `inout` copy they are given (audited: MidiService+Customization, StreamMetadataCapture,
+/// MidiService+Loopback). Routing never holds an access across a call: `deliver` copies the
+/// `connections` array (a retain) before calling the receivers. A new mutation that calls out
+/// while it holds one of these properties must not be added without removing the attribute.
 final class EndpointNode {
-    var model: MidiEndpoint
+    @exclusivity(unchecked) var model: MidiEndpoint
     let role: EndpointRole
     /// The cross-wired other side (loopbacks, diagnostic loopbacks). Cleared on removal to
     /// break the reference cycle.
-    var peer: EndpointNode?
+    @exclusivity(unchecked) var peer: EndpointNode?
     /// Receivers of messages arriving at this endpoint, in opening order.
-    var connections: ContiguousArray<OpenConnection> = []
+    @exclusivity(unchecked) var connections: ContiguousArray<OpenConnection> = []
     /// Position in the service's endpoint slot table (what the scheduler remembers).
     var handle = SlotHandle(index: 0, generation: 0)
     /// Multi-packet stream text (names, product instance id) being assembled on this endpoint.

@@ -31,7 +31,9 @@ public struct SendResult: Sendable, Equatable, CustomStringConvertible {
     /// Deliveries refused by a full receiver queue (or a device that could not take the message).
     public var receiverOverflows: Int
 
-    public init(status: Status = [], messagesAccepted: Int = 0, receiverOverflows: Int = 0) {
+    // `Status(rawValue: 0)`, not `[]`: an array literal allocates in unoptimised builds, and this
+    // runs once per message.
+    public init(status: Status = Status(rawValue: 0), messagesAccepted: Int = 0, receiverOverflows: Int = 0) {
         self.status = status
         self.messagesAccepted = messagesAccepted
         self.receiverOverflows = receiverOverflows

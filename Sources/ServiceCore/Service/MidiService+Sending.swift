@@ -1,7 +1,8 @@
 import UMP
 
 // The message path. Everything here runs per message: no allocation, no locks, no hashing —
-// a connection id is a slot handle, an endpoint's receivers are a contiguous array.
+// a connection id is a slot handle, an endpoint's receivers are a contiguous array. Counter
+// updates go into a local `RoutingTally` and reach `counters` once per call or batch (see there).
 extension MidiService {
     /// Sends one message on the endpoint `connection` is open on.
     ///
@@ -15,15 +16,40 @@ extension MidiService {
     /// `deliverDue(now:)`; one beyond `limits.maximumLookAhead` or arriving at a full queue is
     /// refused. While a pair is muted its messages are dropped and the send still succeeds.
     public func send(_ packet: UMPPacket, timestamp: UInt64, from connection: ConnectionID) -> SendResult {
-        guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
-        return submit(packet.normalized, timestamp: timestamp, now: clock.now(), record: record)
+        send(packet, timestamp: timestamp, now: clock.now(), from: connection)
     }
 
     /// `send(_:timestamp:from:)` with the arrival time supplied by the caller, who reads the
     /// clock once for a whole batch off the wire rather than once per message.
     public func send(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, from connection: ConnectionID) -> SendResult {
         guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
-        return submit(packet.normalized, timestamp: timestamp, now: now, record: record)
+        var tally = RoutingTally()
+        let result = submit(packet.normalized, timestamp: timestamp, now: now, record: record, tally: &tally)
+        counters.add(tally)
+        return result
+    }
+
+    /// Sends every message of a batch in order, all with the arrival time `now`; a refused
+    /// message does not stop the ones after it (each is counted in the result). This is what the
+    /// daemon calls for a frame off the wire: the connection is looked up and the counters are
+    /// updated once per batch, not per message — as in `send(_:from:)`, the batch is sent on the
+    /// connection as it was when the batch started.
+    public func send(each messages: UnsafeBufferPointer<TimestampedUMP>, now: UInt64,
+                     from connection: ConnectionID) -> BatchSendTally {
+        guard let record = connectionSlots.value(connection.handle) else {
+            return BatchSendTally(rejected: messages.count)
+        }
+        var tally = RoutingTally()
+        var outcome = BatchSendTally()
+        var index = 0
+        while index < messages.count {
+            let message = messages[index]
+            outcome.count(submit(message.packet.normalized, timestamp: message.timestamp, now: now,
+                                 record: record, tally: &tally))
+            index += 1
+        }
+        counters.add(tally)
+        return outcome
     }
 
     /// Sends one message given as words (as they come off the wire): exactly the number of
@@ -35,7 +61,10 @@ extension MidiService {
             counters.invalidMessages += 1
             return words.isEmpty ? .invalidOther : .invalidWordCount
         }
-        return submit(packet, timestamp: timestamp, now: clock.now(), record: record)
+        var tally = RoutingTally()
+        let result = submit(packet, timestamp: timestamp, now: clock.now(), record: record, tally: &tally)
+        counters.add(tally)
+        return result
     }
 
     /// Sends a batch in order, reading the clock once for all of it (messages with timestamp 0
@@ -57,9 +86,11 @@ extension MidiService {
     where Messages.Element == TimestampedUMP {
         guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
         let now = clock.now()
+        var tally = RoutingTally()
+        defer { counters.add(tally) }
         var total = SendResult()
         for message in messages {
-            let result = submit(message.packet.normalized, timestamp: message.timestamp, now: now, record: record)
+            let result = submit(message.packet.normalized, timestamp: message.timestamp, now: now, record: record, tally: &tally)
             total.receiverOverflows += result.receiverOverflows
             guard result.succeeded else {
                 total.status = result.status
@@ -79,6 +110,8 @@ extension MidiService {
     /// timestamp order, equal timestamps in sending order. Each keeps its timestamp.
     public func deliverDue(now: UInt64) {
         let horizon = now.addingSaturating(limits.immediateTolerance)
+        var tally = RoutingTally()
+        defer { counters.add(tally) }
         while let first = scheduler.first, first.message.timestamp <= horizon {
             _ = scheduler.popFirst()
             guard let node = endpointSlots.value(first.endpoint) else {
@@ -89,7 +122,7 @@ extension MidiService {
                 counters.messagesDroppedWhileMuted += 1
                 continue
             }
-            _ = route(first.message, from: node)
+            _ = route(first.message, from: node, tally: &tally)
         }
     }
 
@@ -99,7 +132,8 @@ extension MidiService {
     // MARK: Internals
 
     @inline(__always)
-    func submit(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, record: ConnectionRecord) -> SendResult {
+    func submit(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, record: ConnectionRecord,
+                tally: inout RoutingTally) -> SendResult {
         let node = record.endpoint
         if case .diagnosticPing = node.role { return answerPing(packet, now: now, receiver: record.receiver) }
         if node.model.isMuted {
@@ -121,35 +155,45 @@ extension MidiService {
             counters.messagesScheduled += 1
             return .sentOne
         }
-        return SendResult(messagesAccepted: 1, receiverOverflows: route(TimestampedUMP(timestamp: stamp, packet: packet), from: node))
+        return SendResult(messagesAccepted: 1,
+                          receiverOverflows: route(TimestampedUMP(timestamp: stamp, packet: packet), from: node, tally: &tally))
     }
 
     /// A message leaving `node` now: captured if it is a stream message, then delivered to the
     /// other side or the device. Returns how many receivers overflowed.
     @inline(__always)
-    func route(_ message: TimestampedUMP, from node: EndpointNode) -> Int {
+    func route(_ message: TimestampedUMP, from node: EndpointNode, tally: inout RoutingTally) -> Int {
         if message.packet.messageType == .stream { captureStreamMessage(message.packet, on: node) }
         switch node.role {
         case .loopback, .diagnosticLoopback:
             guard let peer = node.peer else { return 0 }
-            counters.messagesRouted += 1
-            return deliver(message, to: peer)
+            tally.routed &+= 1
+            return deliver(message, to: peer, tally: &tally)
         case .device(let device):
-            counters.messagesRouted += 1
+            tally.routed &+= 1
             if device.transmit(message) {
-                counters.receiverDeliveries += 1
+                tally.deliveries &+= 1
                 return 0
             }
-            counters.receiverOverflows += 1
+            tally.overflows &+= 1
             return 1
         case .diagnosticPing:
             return 0
         }
     }
 
+    /// Hands a message to every connection open on `node`, counting into `counters` at once
+    /// (for callers outside a send, such as device input).
+    func deliver(_ message: TimestampedUMP, to node: EndpointNode) -> Int {
+        var tally = RoutingTally()
+        let overflows = deliver(message, to: node, tally: &tally)
+        counters.add(tally)
+        return overflows
+    }
+
     /// Hands a message to every connection open on `node`.
     @inline(__always)
-    func deliver(_ message: TimestampedUMP, to node: EndpointNode) -> Int {
+    func deliver(_ message: TimestampedUMP, to node: EndpointNode, tally: inout RoutingTally) -> Int {
         var overflows = 0
         var delivered = 0
         // Indexing rather than `for in`: even unoptimised builds then call the array's own
@@ -160,8 +204,8 @@ extension MidiService {
             if connections[index].receiver.receive(message) { delivered += 1 } else { overflows += 1 }
             index += 1
         }
-        counters.receiverDeliveries &+= UInt64(delivered)
-        counters.receiverOverflows &+= UInt64(overflows)
+        tally.deliveries &+= UInt64(delivered)
+        tally.overflows &+= UInt64(overflows)
         return overflows
     }
 }

@@ -11,6 +11,7 @@
 #   gadget_remove NAME                         unplug if needed and delete the gadget
 #   gadget_host_card NAME                      print the host-side card number (plugged gadget)
 #   gadget_host_card_devpath NAME              print its sysfs DEVPATH
+#   gadget_device_card NAME                    print the gadget side's own f_midi card number
 #
 # What the VM showed (Debian kernel 6.1.0-56, systemd-udevd 252, virtme-ng 1.42, TCG):
 #  - `modprobe dummy_hcd num=3` gives UDCs dummy_udc.0..2; a gadget bound to dummy_udc.N shows up
@@ -106,6 +107,22 @@ gadget_host_card() {
 gadget_host_card_devpath() {
     local p; p=$(gadget_host_card_syspath "$1") || return 1
     echo "${p#/sys}"
+}
+
+# The gadget side's own f_midi card (below dummy_udc.N/gadget.N, no USB parent) of a plugged
+# gadget: reading its rawmidi input substream i gives what the host wrote to its output
+# substream i; writing its output substream i is what the host reads on input substream i.
+gadget_device_card() {
+    local udc n c
+    udc=$(gadget_udc "$1"); [ -n "$udc" ] || return 1
+    n=${udc##*.}
+    for c in /sys/class/sound/card*; do
+        [ -e "$c" ] || continue
+        case "$(readlink -f "$c")" in
+            */dummy_udc."$n"/gadget*) basename "$c" | sed 's/^card//'; return 0 ;;
+        esac
+    done
+    return 1
 }
 
 gadget_plug() {

@@ -1,0 +1,184 @@
+import Glibc
+import MIDIDaemon
+import Testing
+
+/// The daemon's event loop: dispatch, interest changes, unregistering from inside handlers,
+/// timers and hooks — the behaviour its per-wake-up bookkeeping must keep (docs/performance.md).
+@Suite("Event loop: descriptors, timers, hooks")
+struct EventLoopTests {
+    /// A pipe whose ends close with it.
+    final class Pipe {
+        let read: Int32, write: Int32
+        init() throws {
+            var ends: [Int32] = [0, 0]
+            guard pipe(&ends) == 0 else { throw PipeError(errno: errno) }
+            read = ends[0]
+            write = ends[1]
+            for end in ends where fcntl(end, F_SETFL, O_NONBLOCK) != 0 { throw PipeError(errno: errno) }
+        }
+        deinit {
+            Glibc.close(read)
+            Glibc.close(write)
+        }
+        func post() { var byte: UInt8 = 1; _ = Glibc.write(write, &byte, 1) }
+        func drain() { var buffer = [UInt8](repeating: 0, count: 64); while Glibc.read(read, &buffer, 64) > 0 {} }
+    }
+    struct PipeError: Error { let errno: Int32 }
+
+    @Test("a readable descriptor calls its handler, a quiet one does not")
+    func dispatch() throws {
+        let loop = EventLoop()
+        let one = try Pipe(), two = try Pipe()
+        var calls: [String] = []
+        loop.registerDescriptor(one.read) { events in calls.append("one \(events.contains(.readable))"); one.drain() }
+        loop.registerDescriptor(two.read) { _ in calls.append("two"); two.drain() }
+        one.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["one true"])
+        two.post()
+        one.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["one true", "one true", "two"])   // registration order
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls.count == 3)
+    }
+
+    @Test("setInterest adds and removes writability; interest(of:) reports it")
+    func interest() throws {
+        let loop = EventLoop()
+        let pipe = try Pipe()
+        var writable = 0
+        let token = loop.registerDescriptor(pipe.write, events: []) { events in
+            if events.contains(.writable) { writable += 1 }
+        }
+        try loop.runOnce(maximumWait: 0)
+        #expect(writable == 0)
+        loop.setInterest(token, .writable)
+        #expect(loop.interest(of: token) == .writable)
+        try loop.runOnce(maximumWait: 0)
+        #expect(writable == 1)
+        loop.setInterest(token, [])
+        try loop.runOnce(maximumWait: 0)
+        #expect(writable == 1)
+        loop.unregister(token)
+        #expect(loop.interest(of: token) == nil)
+    }
+
+    @Test("a handler that unregisters a descriptor ready in the same pass stops its handler from running")
+    func unregisterDuringDispatch() throws {
+        let loop = EventLoop()
+        let first = try Pipe(), second = try Pipe(), third = try Pipe()
+        var calls: [String] = []
+        var secondToken: EventLoop.Token?
+        loop.registerDescriptor(first.read) { _ in
+            calls.append("first")
+            first.drain()
+            if let secondToken { loop.unregister(secondToken) }
+        }
+        secondToken = loop.registerDescriptor(second.read) { _ in calls.append("second") }
+        loop.registerDescriptor(third.read) { _ in calls.append("third"); third.drain() }
+        first.post(); second.post(); third.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["first", "third"])
+        // The remaining registrations still work after the removal shifted them.
+        third.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["first", "third", "third"])
+    }
+
+    @Test("a descriptor registered by a handler is polled from the next wake-up on")
+    func registerDuringDispatch() throws {
+        let loop = EventLoop()
+        let first = try Pipe(), later = try Pipe()
+        var calls: [String] = []
+        loop.registerDescriptor(first.read) { _ in
+            calls.append("first")
+            first.drain()
+            loop.registerDescriptor(later.read) { _ in calls.append("later"); later.drain() }
+        }
+        first.post(); later.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["first"])
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["first", "later"])
+    }
+
+    @Test("a timer fires once its deadline has come, not before, and not when the deadline went away")
+    func timers() throws {
+        let loop = EventLoop()
+        var deadline: UInt64? = nil
+        var fired: [UInt64] = []
+        loop.addTimer(nextDeadline: { deadline }) { now in fired.append(now); deadline = nil }
+        try loop.runOnce(maximumWait: 0)
+        #expect(fired.isEmpty)
+        deadline = MonotonicClock.now() + 3_600_000_000_000
+        try loop.runOnce(maximumWait: 0)
+        #expect(fired.isEmpty)
+        let due = MonotonicClock.now() + 2_000_000   // 2 ms: runOnce waits for it
+        deadline = due
+        try loop.runOnce()
+        #expect(fired.count == 1)
+        #expect(fired.first.map { $0 >= due } == true)
+        try loop.runOnce(maximumWait: 0)
+        #expect(fired.count == 1)
+    }
+
+    @Test("a deadline withdrawn by a handler during the wait's wake-up does not fire")
+    func withdrawnDeadline() throws {
+        let loop = EventLoop()
+        let pipe = try Pipe()
+        var deadline: UInt64? = MonotonicClock.now()   // due already
+        var fired = 0
+        loop.addTimer(nextDeadline: { deadline }) { _ in fired += 1 }
+        loop.registerDescriptor(pipe.read) { _ in pipe.drain(); deadline = nil }
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(fired == 0)
+    }
+
+    @Test("a timer may remove another timer when it fires; hooks run every wake-up, in order, and may remove hooks")
+    func timersAndHooksChangingThemselves() throws {
+        let loop = EventLoop()
+        var fired: [String] = []
+        var second: EventLoop.Token?
+        loop.addTimer(nextDeadline: { 0 }) { _ in
+            fired.append("first")
+            if let second { loop.unregister(second) }
+        }
+        second = loop.addTimer(nextDeadline: { 0 }) { _ in fired.append("second") }
+        var hooks: [String] = []
+        var hookB: EventLoop.Token?
+        loop.addIterationHook {
+            hooks.append("a")
+            if hooks.count > 2, let hookB { loop.unregister(hookB) }
+        }
+        hookB = loop.addIterationHook { hooks.append("b") }
+        try loop.runOnce(maximumWait: 0)
+        #expect(fired == ["first"])
+        #expect(hooks == ["a", "b"])
+        try loop.runOnce(maximumWait: 0)
+        #expect(fired == ["first", "first"])
+        #expect(hooks == ["a", "b", "a"])   // b removed by a in this pass, before its turn
+        try loop.runOnce(maximumWait: 0)
+        #expect(hooks == ["a", "b", "a", "a"])
+    }
+
+    @Test("unregistering a token twice, or one that never existed, changes nothing")
+    func unregisterUnknown() throws {
+        let loop = EventLoop()
+        let pipe = try Pipe()
+        var calls = 0
+        let token = loop.registerDescriptor(pipe.read) { _ in calls += 1; pipe.drain() }
+        let hook = loop.addIterationHook {}
+        loop.unregister(hook)
+        loop.unregister(hook)
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == 1)
+        loop.unregister(token)
+        loop.unregister(token)
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == 1)
+    }
+}
