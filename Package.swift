@@ -50,7 +50,7 @@ let package = Package(
             "MIDIServices", "UMP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "midi-bench", dependencies: [
-            "MIDIServices", "IPC", "UMP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MIDIServices", "IPC", "UMP", "ALSASequencer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "UMPTests", dependencies: ["UMP"]),

@@ -1,3 +1,4 @@
+import ALSASequencer
 import Glibc
 
 /// Why a bench role could not do its job: what failed, and where.
@@ -10,6 +11,8 @@ enum BenchError: Error, CustomStringConvertible {
     case process(String)
     /// Nothing arrived for too long.
     case timeout(String)
+    /// An ALSA sequencer call failed (the ALSA runs): the call and ALSA's code.
+    case alsa(ALSAError)
 
     var description: String {
         switch self {
@@ -17,6 +20,7 @@ enum BenchError: Error, CustomStringConvertible {
         case .protocolFailure(let message): return message
         case .process(let message): return message
         case .timeout(let message): return "timed out: \(message)"
+        case .alsa(let error): return error.description
         }
     }
 }

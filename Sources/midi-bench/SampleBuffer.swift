@@ -67,6 +67,9 @@ final class SampleBuffer {
         return samples
     }
 
+    /// A copy of what was recorded (after the measurement: it allocates).
+    var recorded: [UInt64] { Array(storage[0..<count]) }
+
     /// Sorts what was recorded and summarizes it.
     func summary() -> LatencySummary {
         var recorded = UnsafeMutableBufferPointer(rebasing: storage[0..<count])

@@ -59,6 +59,16 @@ struct SequenceChecker {
             foreign &+= 1
             return
         }
+        observe(sequence: sequence)
+    }
+
+    /// A message that is not one of ours.
+    @inline(__always)
+    mutating func observeForeign() { foreign &+= 1 }
+
+    /// One sequence number (modulo 2²²), however it was carried.
+    @inline(__always)
+    mutating func observe(sequence: UInt32) {
         let distance = SequenceCodec.distance(from: expected, to: sequence)
         if distance == 0 {
             inOrder &+= 1

@@ -1,0 +1,271 @@
+import ALSASequencer
+import ArgumentParser
+import Foundation
+import Glibc
+
+/// Where one ALSA run's events go: written to `to`, read back from `from`.
+struct ALSARouteOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Where the sender writes: client:port, client, or a client name (e.g. \"Bench ALSA (A)\"); 14:0 is Midi Through.", valueName: "address"))
+    var to: String
+
+    @Option(help: ArgumentHelp("Where the receiver reads: the same forms (B's client for a loopback, 14:0 again for Midi Through).", valueName: "address"))
+    var from: String
+
+    @Option(help: "Label of the route in the result.")
+    var route: String = "route"
+
+    @Option(name: .customLong("timeout-ms"), help: "Give up on an event (latency) or on a full window (throughput) after this long.")
+    var timeoutMilliseconds: Int32 = 5000
+
+    func ends() throws(BenchError) -> ALSAEnds {
+        let probe: SequencerClient
+        do { probe = try SequencerClient(name: "midi-bench probe") } catch { throw .alsa(error) }
+        let destination = try ALSAAddressArgument.resolve(to, using: probe)
+        let source = try ALSAAddressArgument.resolve(from, using: probe)
+        return try ALSAEnds(to: destination, from: source, label: route)
+    }
+}
+
+struct ALSALatencyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "alsa-latency",
+        abstract: "One ALSA latency run: paced MIDI 1.0 events from a sender client to a receiver client along a route; prints a JSON result.")
+
+    @OptionGroup var target: ALSARouteOptions
+
+    @Option(help: "Events measured (after the warm-up).")
+    var count: Int = 2_000
+
+    @Option(help: "Events sent first and not measured.")
+    var warmup: Int = 200
+
+    @Option(name: .customLong("interval-us"), help: "Microseconds between events (one in flight at a time).")
+    var intervalMicroseconds: Int = 500
+
+    func validate() throws {
+        guard count > 0, warmup >= 0, intervalMicroseconds > 0 else { throw ValidationError("--count and --interval-us must be positive, --warmup not negative") }
+    }
+
+    func run() throws {
+        do {
+            let ends = try target.ends()
+            let samples = SampleBuffer(capacity: count)
+            emitJSON(try ALSALoops.latency(ends, route: target.route, count: count, warmup: warmup,
+                                           interval: UInt64(intervalMicroseconds) * 1000,
+                                           timeoutMilliseconds: target.timeoutMilliseconds, samples: samples))
+        } catch {
+            Console.error("midi-bench alsa-latency: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct ALSAThroughputCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "alsa-throughput",
+        abstract: "One ALSA throughput run: batches of MIDI 1.0 events along a route, every one checked in order; prints a JSON result.")
+
+    @OptionGroup var target: ALSARouteOptions
+
+    @Option(help: "Events measured (after the warm-up).")
+    var count: Int = 100_000
+
+    @Option(help: "Events sent first and not measured.")
+    var warmup: Int = 10_000
+
+    @Option(help: "Events per drain of the sender's output buffer.")
+    var batch: Int = 64
+
+    @Option(help: "Most events sent and not yet received: keep it below the smallest FIFO on the route (the bridge's clients take 1,000).")
+    var window: Int = 512
+
+    func validate() throws {
+        guard count > 0, warmup >= 0, batch > 0, window >= batch else { throw ValidationError("--count and --batch must be positive, --window at least --batch") }
+    }
+
+    func run() throws {
+        do {
+            let ends = try target.ends()
+            emitJSON(try ALSALoops.throughput(ends, route: target.route, total: warmup + count, warmup: warmup,
+                                              batch: batch, window: window, timeoutMilliseconds: target.timeoutMilliseconds))
+        } catch {
+            Console.error("midi-bench alsa-throughput: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The coordinator of the ALSA comparison: a temporary midisrv with one transient loopback pair
+/// ("Bench ALSA"), whose bridge clients are the route app → A → B → app, against two baselines:
+/// Midi Through (snd-seq-dummy's kernel client 14, app → 14:0 → app: no process hop at all) and
+/// a user-space relay client in its own process (`alsa-relay`: the same process hop as the
+/// bridge, none of its work). Routes are interleaved in every round; latency samples of all
+/// rounds are merged, throughput is the median round. Needs the ALSA sequencer and
+/// snd-seq-dummy: `scripts/bench --vm` runs it in the VM tier.
+struct ALSACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "alsa",
+        abstract: "Compare the daemon's ALSA bridge (app → loopback A → B → app) with Midi Through (app → 14:0 → app) and a user-space relay client: latency and lossless throughput.",
+        discussion: "Needs /dev/snd/seq and snd-seq-dummy (client 14); scripts/bench --vm runs it in a VM. Exit status: 0 when everything ran and nothing was lost; 1 otherwise.")
+
+    @Option(help: "Rounds; each runs both routes once per measurement, interleaved.")
+    var rounds: Int = 3
+
+    @Option(name: .customLong("latency-count"), help: "Latency samples per route, over all rounds (after the warm-ups).")
+    var latencyCount: Int = 6_000
+
+    @Option(name: .customLong("latency-warmup"), help: "Latency warm-up events per route and round.")
+    var latencyWarmup: Int = 200
+
+    @Option(name: .customLong("interval-us"), help: "Latency: microseconds between events.")
+    var intervalMicroseconds: Int = 500
+
+    @Option(name: .customLong("throughput-count"), help: "Throughput: events measured per route and round (after the warm-up).")
+    var throughputCount: Int = 100_000
+
+    @Option(name: .customLong("throughput-warmup"), help: "Throughput warm-up events per route and round.")
+    var throughputWarmup: Int = 10_000
+
+    @Option(help: "Throughput: events per drain of the sender's output buffer.")
+    var batch: Int = 64
+
+    @Option(help: "Throughput: most events sent and not yet received (below the bridge clients' 1,000-event FIFO).")
+    var window: Int = 512
+
+    @Option(help: ArgumentHelp("The Midi Through port.", valueName: "address"))
+    var through: String = "14:0"
+
+    @Option(help: ArgumentHelp("midisrv to start (default: next to midi-bench).", valueName: "path"))
+    var midisrv: String?
+
+    @Option(help: ArgumentHelp("Commit to print in the header.", valueName: "id"))
+    var commit: String = "unknown"
+
+    @Option(help: ArgumentHelp("What the machine is, for the header (scripts/bench --vm says KVM or TCG).", valueName: "text"))
+    var environment: String = "environment not given"
+
+    @Option(help: ArgumentHelp("Also write the report as JSON here.", valueName: "path"))
+    var json: String?
+
+    func validate() throws {
+        guard rounds >= 1, latencyCount >= rounds, throughputCount > 0 else { throw ValidationError("--rounds, --latency-count (at least --rounds) and --throughput-count must be positive") }
+        guard batch > 0, window >= batch else { throw ValidationError("--batch must be positive and --window at least --batch") }
+    }
+
+    func run() throws {
+        let availability = SequencerAvailability.check()
+        guard availability.isAvailable else {
+            Console.error("midi-bench alsa: no usable ALSA sequencer (\(availability)); this runs where /dev/snd/seq and snd-seq-dummy exist — scripts/bench --vm")
+            throw ExitCode(1)
+        }
+        let own = AllCommand.ownExecutable()
+        let daemonExecutable = midisrv ?? (own as NSString).deletingLastPathComponent + "/midisrv"
+        var template = Array("/tmp/midi-bench-alsa-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp", errno) }
+        let scratch = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        var report = ALSAReport(date: ISO8601DateFormatter().string(from: Date()), commit: commit, environment: environment,
+                                cpus: sysconf(Int32(_SC_NPROCESSORS_ONLN)), kernel: AllCommand.kernel(),
+                                loadBefore: AllCommand.loadAverage(), loadAfter: "",
+                                settings: .init(rounds: rounds, latencyCount: latencyCount, latencyWarmup: latencyWarmup,
+                                                intervalMicroseconds: intervalMicroseconds, throughputCount: throughputCount,
+                                                throughputWarmup: throughputWarmup, batch: batch, window: window))
+        do {
+            let daemon = try DaemonInstance(executable: daemonExecutable, scratch: scratch, name: "alsa")
+            defer { daemon.stop() }
+            let control = try DaemonControl(socketPath: daemon.socketPath, clientName: "midi-bench alsa")
+            _ = try control.createLoopbackPair(name: "Bench ALSA", uniqueIdentifier: "BENCHALSA")
+            control.close()
+            let probe: SequencerClient
+            do { probe = try SequencerClient(name: "midi-bench probe") } catch { throw BenchError.alsa(error) }
+            let a = try ALSAAddressArgument.waitForClient(named: "Bench ALSA (A)", using: probe, seconds: 20)
+            let b = try ALSAAddressArgument.waitForClient(named: "Bench ALSA (B)", using: probe, seconds: 20)
+            let throughAddress = try ALSAAddressArgument.resolve(through, using: probe)
+            let relay = try ChildProcess(name: "ALSA relay", executable: own, arguments: ["alsa-relay"])
+            defer { relay.stop() }
+            let announced = try relay.readLine(timeoutSeconds: 20)
+            guard announced.hasPrefix("ready "), let relayClient = UInt8(announced.dropFirst(6)) else {
+                throw BenchError.process("the ALSA relay printed \"\(announced)\" instead of ready <client>")
+            }
+            let relayAddress = Address(client: ClientID(relayClient), port: PortID(0))
+            Console.error("midi-bench alsa: bridge clients A \(a.client), B \(b.client); Midi Through \(throughAddress); relay \(relayAddress)")
+
+            var bridge = ALSAReport.RouteFigures(route: "bridge", label: "bridge A→B (\(a.client)→\(b.client))")
+            var midiThrough = ALSAReport.RouteFigures(route: "through", label: "Midi Through (\(throughAddress))")
+            var userRelay = ALSAReport.RouteFigures(route: "relay", label: "user relay (\(relayAddress))")
+            var samples: [String: [UInt64]] = [:]
+            var forwarderCPU: [String: UInt64?] = ["bridge": 0, "relay": 0]   // nil once a reading failed
+            let forwarderPID = ["bridge": daemon.pid, "relay": relay.pid]
+            let routes = [("bridge", a, b), ("through", throughAddress, throughAddress), ("relay", relayAddress, relayAddress)]
+            func record(_ route: String, _ body: (inout ALSAReport.RouteFigures) -> Void) {
+                switch route {
+                case "bridge": body(&bridge)
+                case "relay": body(&userRelay)
+                default: body(&midiThrough)
+                }
+            }
+            let perRound = latencyCount / rounds
+            for round in 1...rounds {
+                for route in routes {
+                    progress("round \(round)/\(rounds): latency, \(route.0)…")
+                    do {
+                        let ends = try ALSAEnds(to: route.1, from: route.2, label: route.0)
+                        let buffer = SampleBuffer(capacity: perRound)
+                        let result = try ALSALoops.latency(ends, route: route.0, count: perRound, warmup: latencyWarmup,
+                                                           interval: UInt64(intervalMicroseconds) * 1000,
+                                                           timeoutMilliseconds: 5000, samples: buffer)
+                        samples[route.0, default: []] += buffer.recorded
+                        record(route.0) { $0.latencyRuns.append(result) }
+                    } catch {
+                        record(route.0) { $0.failures.append("latency round \(round): \(error)") }
+                    }
+                }
+                for route in routes {
+                    progress("round \(round)/\(rounds): throughput, \(route.0)…")
+                    do {
+                        let ends = try ALSAEnds(to: route.1, from: route.2, label: route.0)
+                        let pid = forwarderPID[route.0]
+                        let cpuBefore = pid.flatMap { CPUTime.nanoseconds(pid: $0) }
+                        let result = try ALSALoops.throughput(ends, route: route.0, total: throughputWarmup + throughputCount,
+                                                              warmup: throughputWarmup, batch: batch, window: window,
+                                                              timeoutMilliseconds: 5000)
+                        record(route.0) { $0.throughputRuns.append(result) }
+                        if let pid, let spent = forwarderCPU[route.0] ?? nil {
+                            if let before = cpuBefore, let after = CPUTime.nanoseconds(pid: pid) {
+                                forwarderCPU[route.0] = spent + (after &- before)
+                            } else {
+                                forwarderCPU[route.0] = .some(nil)
+                            }
+                        }
+                    } catch {
+                        record(route.0) { $0.failures.append("throughput round \(round): \(error)") }
+                    }
+                }
+            }
+            for route in ["bridge", "relay"] {
+                record(route) { figures in
+                    let events = figures.throughputRuns.reduce(0) { $0 + $1.sent }
+                    if let spent = forwarderCPU[route] ?? nil, events > 0 { figures.forwarderCPUPerEvent = Double(spent) / Double(events) }
+                }
+            }
+            for route in ["bridge", "through", "relay"] {
+                record(route) { figures in figures.latency = samples[route].map { LatencySummary(sorted: $0.sorted()) } }
+            }
+            report.routes = [midiThrough, userRelay, bridge]
+        } catch {
+            report.failures.append("\(error)")
+        }
+        report.loadAfter = AllCommand.loadAverage()
+        print(report.rendered())
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do { try encoder.encode(report).write(to: URL(fileURLWithPath: json)) } catch {
+                Console.error("midi-bench alsa: cannot write \(json): \(error)")
+            }
+        }
+        let lost = report.routes.reduce(0) { $0 + $1.lost + $1.outOfOrder } + Int(report.routes.reduce(UInt64(0)) { $0 + $1.dropped })
+        let failed = !report.failures.isEmpty || report.routes.contains { !$0.failures.isEmpty }
+        if lost > 0 || failed { throw ExitCode(1) }
+    }
+
+    private func progress(_ text: String) { Console.error("midi-bench alsa: \(text)") }
+}

@@ -1,0 +1,44 @@
+import ALSASequencer
+import ArgumentParser
+import Glibc
+
+/// The ALSA runs' user-space baseline: one ordinary sequencer client, in its own process, that
+/// writes every event arriving on its port to that port's subscribers — and does nothing else
+/// (no translation, no routing). Against it, the bridge's figures say what the daemon adds on
+/// top of the unavoidable hop through another process; against Midi Through (a kernel client,
+/// no process hop at all), what the whole route costs.
+struct ALSARelayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "alsa-relay",
+        abstract: "Baseline for the ALSA runs: a client that forwards every event on its port to the port's subscribers; prints \"ready <client>\", runs until stopped.")
+
+    @Option(help: "Client name.")
+    var name: String = "midi-bench ALSA relay"
+
+    func run() throws {
+        do {
+            let client = try SequencerClient(name: name)
+            try client.setInputPool(SequencerClient.maximumInputPool)
+            try client.createPort(PortID(0), name: name, capabilities: .duplexMIDI)
+            var descriptors = try client.pollDescriptors()
+            Console.out("ready \(client.id)")
+            while true {
+                let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), -1) }
+                if ready < 0 {
+                    if errno == EINTR { continue }
+                    throw BenchError.system("poll (ALSA relay)", errno)
+                }
+                while let received = try client.readEvent() {
+                    if received.event.isSubscriptionNotice { continue }
+                    try client.send(received.event, from: PortID(0))
+                }
+                client.drainOutput()
+            }
+        } catch let error as ALSAError {
+            Console.error("midi-bench alsa-relay: \(BenchError.alsa(error))")
+            throw ExitCode(1)
+        } catch {
+            Console.error("midi-bench alsa-relay: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Runs inside the VM guest, started by `scripts/bench --vm` (not by scripts/test or
+# scripts/vm-test: this is a measurement, not a test). Not meant to be run on the host.
+#
+# usage: run-in-guest.sh RESULTS_DIR [midi-bench alsa ARGS...]
+#
+# RESULTS_DIR is shared read-write with the host and holds env.sh written by it. Loads the
+# sequencer and its Midi Through client (snd-seq-dummy, client 14), then runs
+# `midi-bench alsa` with the host's release build: a temporary midisrv with one loopback pair,
+# its ALSA bridge clients against Midi Through. Leaves alsa.txt (the table), alsa.json,
+# alsa.log (progress and errors) and status; writes `done` last.
+results=${1:?results directory}
+shift
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp/vm-home TMPDIR=/tmp LC_ALL=C.UTF-8
+mkdir -p "$HOME"
+# shellcheck source=/dev/null
+source "$results/env.sh"
+
+read -r uptime _ </proc/uptime
+echo "bench-vm: guest kernel $(uname -r), up ${uptime}s" >"$results/alsa.log"
+status=0
+for module in snd-seq snd-seq-dummy; do
+    if ! err=$(modprobe "$module" 2>&1); then
+        echo "bench-vm: modprobe $module failed: $err" >>"$results/alsa.log"
+        status=1
+    fi
+done
+udevadm settle --timeout=30 >/dev/null 2>&1 || true
+if [ "$status" = 0 ]; then
+    cat /proc/asound/seq/clients >>"$results/alsa.log" 2>&1
+    (cd /tmp && "$MIDI_BENCH_BIN/midi-bench" alsa --midisrv "$MIDI_BENCH_BIN/midisrv" \
+        --commit "$MIDI_BENCH_COMMIT" --environment "$MIDI_BENCH_ENVIRONMENT" \
+        --json "$results/alsa.json" "$@") >"$results/alsa.txt" 2>>"$results/alsa.log"
+    status=$?
+fi
+echo "$status" >"$results/status"
+sync
+echo finished >"$results/done"
