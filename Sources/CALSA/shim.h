@@ -102,4 +102,25 @@ static inline void calsa_ev_set_plain(snd_seq_event_t *ev, snd_seq_event_type_t 
     calsa_ev_set_fixed(ev);
 }
 
+/*
+ * alsa-lib prints its own "ALSA lib file:line:(function) ..." line on stderr for many
+ * failures (e.g. `snd_seq_open` when the kernel's 64 user clients are taken) before
+ * returning the error code. The wrapper returns every code as an ALSAError naming the
+ * operation, and the daemon logs that, so the library's line is a duplicate outside the
+ * log format. A handler that prints nothing; installed by
+ * `ALSALibraryMessages.silence()`. (Swift cannot define a C variadic function.)
+ */
+static void calsa_discard_library_error(const char *file, int line, const char *function,
+                                        int err, const char *fmt, ...) {
+    (void)file; (void)line; (void)function; (void)err; (void)fmt;
+}
+
+static inline void calsa_silence_library_errors(void) {
+    snd_lib_error_set_handler(calsa_discard_library_error);
+}
+
+static inline void calsa_restore_library_errors(void) {
+    snd_lib_error_set_handler(NULL);
+}
+
 #endif

@@ -60,6 +60,9 @@ public final class ALSABridge: DaemonExtension {
             // The daemon puts this in its one "running without …" line and in the status.
             return FeatureStatus(available: false, detail: reason)
         }
+        // Every failure comes back as an ALSAError and is logged in the daemon's format;
+        // alsa-lib's own stderr copy of it (e.g. at the 64-client limit) would be a stray line.
+        ALSALibraryMessages.silence()
         self.context = context
         observer = context.service.addObserver { [unowned self] event in self.endpointChanged(event) }
         hook = context.loop.addIterationHook { [unowned self] in self.endOfIteration() }

@@ -1,3 +1,4 @@
+import ALSASequencer
 import IPC
 import Logging
 import UdevDevices
@@ -19,6 +20,9 @@ public final class USBMIDIExtension: DaemonExtension {
     public init() {}
 
     public func start(_ context: DaemonContext) -> FeatureStatus {
+        // Rawmidi failures are logged by the device ports as ALSAErrors; no second copy from
+        // alsa-lib on stderr.
+        ALSALibraryMessages.silence()
         let watcher = SoundCardWatcher(udevControlPath: context.options.udevControlPath)
         let manager = USBDeviceManager(context: USBDeviceContext(
             loop: context.loop, service: context.service, logger: context.logger))
