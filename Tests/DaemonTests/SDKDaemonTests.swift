@@ -322,6 +322,32 @@ struct SDKDaemonTests {
         #expect(!withDiagnostics.contains(MidiEndpointDeviceInformation.diagnosticsPingEndpointId))
     }
 
+    /// What `midi endpoint … monitor --count 1` does: the callback wakes the main thread, which
+    /// closes the session at once while the reader thread is still returning from that callback.
+    /// The reader then exits and closes its wake pipe; a `close()` that wrote to the pipe after
+    /// that raised SIGPIPE and killed the process (seen as exit 141 in the VM tier). SIGPIPE is
+    /// left at its default here, so the race, if it came back, kills this test process: a
+    /// failure no one can miss. Timing-dependent by nature, hence many rounds.
+    @Test func closingRightAfterACallbackNeverRaisesSIGPIPE() throws {
+        let daemon = try SDKDaemon()
+        let previous = signal(SIGPIPE, SIG_DFL)
+        defer { signal(SIGPIPE, previous) }
+        let sender = try daemon.session("sender")
+        defer { sender.close() }
+        let a = try sender.createEndpointConnection(endpointDeviceId: "diag_loopback_a")
+        try a.open()
+        for round in 0..<200 {
+            let session = try daemon.session("closer \(round)")
+            let b = try session.createEndpointConnection(endpointDeviceId: "diag_loopback_b")
+            let received = DispatchSemaphore(value: 0)
+            b.messageReceived = { _ in received.signal() }
+            try b.open()
+            #expect(a.sendSingleMessageWords(timestamp: 0, 0x2090_3C40) == .succeeded)
+            #expect(received.wait(timeout: .now() + testDeadline) == .success, "round \(round): no message")
+            session.close()
+        }
+    }
+
     @Test func pingMeasuresRoundTrips() throws {
         let daemon = try SDKDaemon()
         let session = try daemon.session()

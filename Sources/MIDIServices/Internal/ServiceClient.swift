@@ -37,6 +37,12 @@ final class ServiceClient: Sendable {
 
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    /// Whether the wake pipe's descriptors are still open. `close()` may run on any thread
+    /// while the reader thread, seeing `closedFlag`, exits and closes the pipe: writing after
+    /// that would hit a pipe without a reader (SIGPIPE kills an application that did not
+    /// ignore it) or a descriptor number already reused for something else. The write and
+    /// the closing therefore happen under this lock.
+    private let wakePipeOpen = Mutex<Bool>(true)
 
     struct LinkState {
         /// Connected and handshaken: control requests may go out.
@@ -126,9 +132,13 @@ final class ServiceClient: Sendable {
         }
     }
 
+    /// Wakes the reader thread's poll. A no-op once the reader has gone (it needs no waking).
     private func wake() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(wakeWrite, &byte, 1)
+        wakePipeOpen.withLock { open in
+            guard open else { return }
+            var byte: UInt8 = 1
+            _ = Glibc.write(wakeWrite, &byte, 1)   // non-blocking: a full pipe already wakes it
+        }
     }
 
     // MARK: Control requests
@@ -321,8 +331,11 @@ final class ServiceClient: Sendable {
         reader.routes.removeAll()
         reader.subscriptions.removeAll()
         failAllPending(with: .closed(what: "the MIDI session"))
-        Glibc.close(wakeRead)
-        Glibc.close(wakeWrite)
+        wakePipeOpen.withLock { open in
+            open = false
+            Glibc.close(wakeRead)
+            Glibc.close(wakeWrite)
+        }
         readerExited.signal()
     }
 
