@@ -29,6 +29,26 @@ final class OpenConnection: EndpointReceiver {
     }
 }
 
+/// The sessions holding an unsent UMP batch, in the order their batches were opened. The
+/// session server sends them as soon as the frame that filled them is handled (latency: the
+/// receiver is woken before the daemon reads again) and at the end of each loop iteration
+/// (deliveries from the scheduler, the ALSA bridge, USB devices). One append per batch, not
+/// per message; the array keeps its capacity.
+final class PendingBatches {
+    private(set) var sessions: [ClientSession] = []
+
+    init() { sessions.reserveCapacity(64) }
+
+    func add(_ session: ClientSession) { sessions.append(session) }
+
+    /// Sends every pending batch (or queues it when the socket is full).
+    func flush() {
+        guard !sessions.isEmpty else { return }
+        for session in sessions { session.finishBatch() }
+        sessions.removeAll(keepingCapacity: true)
+    }
+}
+
 /// One connected client process: its socket, handshake state, open connections,
 /// subscriptions, and the two outgoing paths — control frames, and UMP deliveries batched per
 /// loop iteration — both through one bounded `OutgoingFrameQueue`.
@@ -59,9 +79,15 @@ final class ClientSession {
     private let batchStorage = FrameBuffer()
     private var batchWriter: UMPBatchWriter
     private var batchOpen = false
+    /// Whether this session is in `pendingBatches` (so it is added once however often its
+    /// batch is finished and reopened before the next flush).
+    private var awaitingFlush = false
+    private unowned let pendingBatches: PendingBatches
 
-    init(id: UInt32, socket: SeqPacketSocket, credentials: PeerCredentials, queueCapacity: Int, dataLimit: Int) {
+    init(id: UInt32, socket: SeqPacketSocket, credentials: PeerCredentials, queueCapacity: Int, dataLimit: Int,
+         pendingBatches: PendingBatches) {
         self.id = id
+        self.pendingBatches = pendingBatches
         self.socket = socket
         self.credentials = credentials
         queue = OutgoingFrameQueue(capacity: queueCapacity, dataLimit: dataLimit)
@@ -105,6 +131,10 @@ final class ClientSession {
         if !batchOpen {
             batchWriter.reset(connection: connection.handle)
             batchOpen = true
+            if !awaitingFlush {
+                awaitingFlush = true
+                pendingBatches.add(self)
+            }
         }
         if !batchWriter.append(message) {
             finishBatch()
@@ -119,6 +149,7 @@ final class ClientSession {
     /// Sends or queues the pending batch. Called when it is full, before any control frame (to
     /// keep order), and once per loop iteration.
     func finishBatch() {
+        awaitingFlush = false   // a flush that finds the batch already sent does nothing
         guard batchOpen else { return }
         batchOpen = false
         let frame = batchWriter.finish()
@@ -138,6 +169,10 @@ final class ClientSession {
     }
 
     var hasPendingBatch: Bool { batchOpen }
+
+    /// The session is being closed: its unsent batch is dropped (its socket is about to be
+    /// closed, and the descriptor number may be reused by the next client).
+    func discardPendingBatch() { batchOpen = false }
 
     // MARK: Control frames
 
