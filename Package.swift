@@ -33,10 +33,12 @@ let package = Package(
         .target(name: "ALSASequencer", dependencies: ["CALSA"]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "UdevDevices", dependencies: ["CUdev"]),
+        // Linux headers the Glibc module leaves out (<sys/epoll.h>), for the daemon's event loop.
+        .target(name: "CLinux"),
 
         // The daemon as a library (so tests reach it); `midisrv` is a thin wrapper.
         .target(name: "MIDIDaemon", dependencies: [
-            "ServiceCore", "IPC", "UMP", "ALSASequencer", "UdevDevices",
+            "ServiceCore", "IPC", "UMP", "ALSASequencer", "UdevDevices", "CLinux",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "midisrv", dependencies: [

@@ -181,4 +181,66 @@ struct EventLoopTests {
         try loop.runOnce(maximumWait: 0)
         #expect(calls == 1)
     }
+
+    // MARK: epoll specifics
+
+    @Test("many descriptors: only the ready ones are dispatched, in registration order")
+    func manyDescriptors() throws {
+        let loop = EventLoop()
+        let pipes = try (0..<200).map { _ in try Pipe() }
+        var calls: [Int] = []
+        for (index, pipe) in pipes.enumerated() {
+            loop.registerDescriptor(pipe.read) { _ in calls.append(index); pipe.drain() }
+        }
+        // Made ready in reverse order: dispatched in registration order all the same.
+        for index in [150, 7, 199, 0] { pipes[index].post() }
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == [0, 7, 150, 199])
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls.count == 4)
+    }
+
+    @Test("one descriptor registered twice calls both handlers; unregistering one keeps the other")
+    func sameDescriptorTwice() throws {
+        let loop = EventLoop()
+        let pipe = try Pipe()
+        var calls: [String] = []
+        let first = loop.registerDescriptor(pipe.read) { _ in calls.append("first") }
+        loop.registerDescriptor(pipe.read) { _ in calls.append("second"); pipe.drain() }
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["first", "second"])
+        loop.unregister(first)
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == ["first", "second", "second"])
+    }
+
+    @Test("a descriptor epoll cannot watch (a regular file) is ready at every wake-up, as poll has it")
+    func regularFileIsAlwaysReady() throws {
+        let loop = EventLoop()
+        let path = "/tmp/event-loop-test-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        try #require(fd >= 0)
+        defer { Glibc.close(fd); unlink(path) }
+        var calls = 0
+        let token = loop.registerDescriptor(fd) { events in if events.contains(.readable) { calls += 1 } }
+        // No timeout given: a loop that waited for the file would hang here.
+        try loop.runOnce()
+        try loop.runOnce()
+        #expect(calls == 2)
+        loop.unregister(token)
+        try loop.runOnce(maximumWait: 0)
+        #expect(calls == 2)
+    }
+
+    @Test("a timer deadline below a millisecond wakes the wait, never early")
+    func timerPrecision() throws {
+        let loop = EventLoop()
+        let due = MonotonicClock.now() + 300_000   // 0.3 ms
+        var firedAt: UInt64?
+        loop.addTimer(nextDeadline: { firedAt == nil ? due : nil }) { now in firedAt = now }
+        while firedAt == nil { try loop.runOnce() }
+        #expect(firedAt! >= due)
+    }
 }

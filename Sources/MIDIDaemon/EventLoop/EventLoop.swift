@@ -1,8 +1,17 @@
+import CLinux
 import Glibc
 import IPC
+import Synchronization
 
-/// The daemon's single-threaded event loop: `ppoll` over registered descriptors, with a
+/// The daemon's single-threaded event loop: `epoll` over registered descriptors, with a
 /// nanosecond timeout taken from the earliest deadline any timer source reports.
+///
+/// Why epoll rather than `ppoll`: `ppoll` registers a wait-queue entry on every descriptor at
+/// every wait and removes them all afterwards — per wake-up work proportional to the number of
+/// descriptors (listener, signal pipe, config watcher, every client, two per ALSA bridge
+/// client…), each entry taking and releasing a spinlock with interrupts saved, which is costly
+/// in a VM. epoll keeps the registrations in the kernel: a wake-up costs the same with 5 or 200
+/// descriptors (docs/performance.md).
 ///
 /// Everything the daemon does runs on the thread that calls `run()`: no locks, no actor hops on
 /// the message path. Other subsystems (the ALSA bridge, the udev monitor) plug in with
@@ -29,6 +38,10 @@ public final class EventLoop {
     private struct Registration {
         let token: Token
         let fileDescriptor: Int32
+        /// What epoll knows it by: `fileDescriptor`, or a duplicate of it when that descriptor
+        /// was already registered (epoll takes each open descriptor once); -1 when epoll
+        /// refused it (e.g. a regular file): then it counts as always ready, as `poll` has it.
+        let epollDescriptor: Int32
         var interest: Events
         let handler: DescriptorHandler
     }
@@ -52,18 +65,37 @@ public final class EventLoop {
     // binary search instead of hashing; each timer's deadline is asked once per wake-up, and the
     // clock is read only when some timer has one.
 
-    /// In registration order; `pollSet[i]` is `registrations[i]`'s descriptor and interest.
+    /// In registration (token) order.
     private var registrations: [Registration] = []
-    private var pollSet: [pollfd] = []
+    private let epollFD: Int32
+    /// errno of `epoll_create1` when it failed (then `runOnce` throws it).
+    private let epollCreationError: Int32
+    /// Filled by `epoll_wait`; reused. A wake-up with more ready descriptors than this takes
+    /// the rest at the next one (epoll rotates its ready list, so none starves).
+    private var epollEvents: [epoll_event]
+    /// Registrations epoll refused: reported ready for their interest on every wake-up.
+    private var alwaysReady = 0
     private var timers: [Timer] = []
     private var hooks: [Hook] = []
-    /// The ready descriptors of one wake-up, taken out of `pollSet` before any handler runs (a
-    /// handler may unregister descriptors, which shifts `pollSet`). Reused: no allocation.
+    /// The ready descriptors of one wake-up, in token order, taken before any handler runs (a
+    /// handler may unregister descriptors). Reused: no allocation.
     private var ready: [(token: Token, events: Events)] = []
     private var nextToken = 0
     private var stopRequested = false
 
-    public init() {}
+    public init() {
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        epollCreationError = epollFD < 0 ? errno : 0
+        epollEvents = Array(repeating: epoll_event(), count: 64)
+    }
+
+    deinit {
+        for registration in registrations where registration.epollDescriptor != registration.fileDescriptor
+            && registration.epollDescriptor >= 0 {
+            Glibc.close(registration.epollDescriptor)
+        }
+        if epollFD >= 0 { Glibc.close(epollFD) }
+    }
 
     // MARK: Registration
 
@@ -73,9 +105,26 @@ public final class EventLoop {
     public func registerDescriptor(_ fileDescriptor: Int32, events: Events = .readable,
                                    handler: @escaping DescriptorHandler) -> Token {
         let token = makeToken()
-        registrations.append(Registration(token: token, fileDescriptor: fileDescriptor, interest: events, handler: handler))
-        pollSet.append(pollfd(fd: fileDescriptor, events: Self.pollEvents(events), revents: 0))
+        let watched = addToEpoll(fileDescriptor, events, token)
+        if watched < 0 { alwaysReady += 1 }
+        registrations.append(Registration(token: token, fileDescriptor: fileDescriptor, epollDescriptor: watched,
+                                          interest: events, handler: handler))
         return token
+    }
+
+    /// Adds `fd` to the epoll set; returns the descriptor epoll watches (a duplicate if `fd` is
+    /// already there), or -1 if epoll cannot watch it.
+    private func addToEpoll(_ fd: Int32, _ events: Events, _ token: Token) -> Int32 {
+        var event = epoll_event()
+        event.events = Self.epollMask(events)
+        event.data.u64 = UInt64(token.value)
+        if epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 { return fd }
+        guard errno == EEXIST else { return -1 }
+        let duplicate = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        guard duplicate >= 0 else { return -1 }
+        if epoll_ctl(epollFD, EPOLL_CTL_ADD, duplicate, &event) == 0 { return duplicate }
+        Glibc.close(duplicate)
+        return -1
     }
 
     /// Changes what a registration waits for (e.g. add `.writable` while a queue is backed up).
@@ -83,7 +132,12 @@ public final class EventLoop {
         guard let index = Self.index(of: token, in: registrations, { $0.token }),
               registrations[index].interest != events else { return }
         registrations[index].interest = events
-        pollSet[index].events = Self.pollEvents(events)
+        let watched = registrations[index].epollDescriptor
+        guard watched >= 0 else { return }
+        var event = epoll_event()
+        event.events = Self.epollMask(events)
+        event.data.u64 = UInt64(token.value)
+        _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, watched, &event)
     }
 
     public func interest(of token: Token) -> Events? {
@@ -93,8 +147,14 @@ public final class EventLoop {
     /// Removes a descriptor, timer or iteration hook. Safe from inside any handler.
     public func unregister(_ token: Token) {
         if let index = Self.index(of: token, in: registrations, { $0.token }) {
-            registrations.remove(at: index)
-            pollSet.remove(at: index)
+            let removed = registrations.remove(at: index)
+            if removed.epollDescriptor < 0 {
+                alwaysReady -= 1
+            } else {
+                var unused = epoll_event()   // kernels before 2.6.9 wanted one even for DEL
+                _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, removed.epollDescriptor, &unused)
+                if removed.epollDescriptor != removed.fileDescriptor { Glibc.close(removed.epollDescriptor) }
+            }
         }
         if let index = Self.index(of: token, in: timers, { $0.token }) { timers.remove(at: index) }
         if let index = Self.index(of: token, in: hooks, { $0.token }) { hooks.remove(at: index) }
@@ -134,7 +194,7 @@ public final class EventLoop {
 
     public var isStopping: Bool { stopRequested }
 
-    /// Runs until `stop()`. Throws only if `ppoll` itself fails with something other than EINTR.
+    /// Runs until `stop()`. Throws only if waiting itself fails with something other than EINTR.
     public func run() throws(SystemError) {
         stopRequested = false
         while !stopRequested {
@@ -145,6 +205,7 @@ public final class EventLoop {
     /// One iteration: wait (at most `maximumWait` ns, nil = until an event or deadline), dispatch,
     /// fire due timers, run iteration hooks. Exposed for tests.
     public func runOnce(maximumWait: UInt64? = nil) throws(SystemError) {
+        guard epollFD >= 0 else { throw SystemError(operation: "epoll_create1", errno: epollCreationError) }
         var earliest: UInt64?
         var index = 0
         while index < timers.count {   // re-checked each time: nothing stops a query from unregistering
@@ -161,10 +222,35 @@ public final class EventLoop {
             wait = min(wait ?? delta, delta)
         }
 
-        if try PPoll.wait(&pollSet, timeoutNanoseconds: wait) > 0 {
+        if alwaysReady > 0 { wait = 0 }
+        let count = try EpollWait.wait(epollFD, &epollEvents, timeoutNanoseconds: wait)
+        if count > 0 || alwaysReady > 0 {
             ready.removeAll(keepingCapacity: true)
-            for index in pollSet.indices where pollSet[index].revents != 0 {
-                ready.append((registrations[index].token, Self.events(pollSet[index].revents)))
+            var index = 0
+            while index < count {
+                let event = epollEvents[index]
+                ready.append((Token(value: Int(truncatingIfNeeded: event.data.u64)), Self.events(event.events)))
+                index += 1
+            }
+            if alwaysReady > 0 {
+                for registration in registrations where registration.epollDescriptor < 0 && !registration.interest.isEmpty {
+                    ready.append((registration.token, registration.interest))
+                }
+            }
+            // Registration order, as callers may rely on (and as `poll` gave it): epoll lists
+            // descriptors in the order they became ready. Few are ready at once: insertion sort.
+            if ready.count > 1 {
+                var i = 1
+                while i < ready.count {
+                    let item = ready[i]
+                    var j = i - 1
+                    while j >= 0 && ready[j].token.value > item.token.value {
+                        ready[j + 1] = ready[j]
+                        j -= 1
+                    }
+                    ready[j + 1] = item
+                    i += 1
+                }
             }
             for (token, events) in ready {
                 // A handler earlier in this pass may have unregistered this one.
@@ -198,18 +284,20 @@ public final class EventLoop {
 
     // MARK: Helpers
 
-    private static func pollEvents(_ interest: Events) -> Int16 {
-        var events: Int16 = 0
-        if interest.contains(.readable) { events |= Int16(POLLIN) }
-        if interest.contains(.writable) { events |= Int16(POLLOUT) }
+    /// Level-triggered, like `poll`: a descriptor still readable after its handler ran is
+    /// reported again at the next wake-up. EPOLLHUP/EPOLLERR are always reported.
+    private static func epollMask(_ interest: Events) -> UInt32 {
+        var events: UInt32 = 0
+        if interest.contains(.readable) { events |= EPOLLIN.rawValue }
+        if interest.contains(.writable) { events |= EPOLLOUT.rawValue }
         return events
     }
 
-    private static func events(_ revents: Int16) -> Events {
+    private static func events(_ reported: UInt32) -> Events {
         var events: Events = []
-        if revents & Int16(POLLIN) != 0 { events.insert(.readable) }
-        if revents & Int16(POLLOUT) != 0 { events.insert(.writable) }
-        if revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { events.insert(.hangup) }
+        if reported & EPOLLIN.rawValue != 0 { events.insert(.readable) }
+        if reported & EPOLLOUT.rawValue != 0 { events.insert(.writable) }
+        if reported & (EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue) != 0 { events.insert(.hangup) }
         return events
     }
 
@@ -235,34 +323,42 @@ public final class EventLoop {
     }
 }
 
-/// `ppoll(2)` for a nanosecond timeout (plain `poll` rounds to milliseconds, too coarse for a
-/// scheduler). Glibc declares it only under `_GNU_SOURCE`, so it is looked up by name.
-enum PPoll {
-    typealias Function = @convention(c) (UnsafeMutablePointer<pollfd>?, nfds_t, UnsafePointer<timespec>?, UnsafeRawPointer?) -> Int32
+/// `epoll_pwait2(2)` for a nanosecond timeout (plain `epoll_wait` takes milliseconds, too
+/// coarse for a scheduler). glibc 2.35+ has it, kernels 5.11+ implement it; it is looked up by
+/// name, and without it (or on ENOSYS) `epoll_wait` is used with the timeout rounded up, so a
+/// deadline is never woken early.
+enum EpollWait {
+    typealias Function = @convention(c) (Int32, UnsafeMutablePointer<epoll_event>?, Int32, UnsafePointer<timespec>?,
+                                         UnsafeRawPointer?) -> Int32
 
-    static let function: Function? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "ppoll") else { return nil }
+    static let pwait2: Function? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "epoll_pwait2") else { return nil }
         return unsafeBitCast(symbol, to: Function.self)
     }()
 
-    static func wait(_ set: inout [pollfd], timeoutNanoseconds: UInt64?) throws(SystemError) -> Int32 {
-        while true {
-            let result: Int32 = set.withUnsafeMutableBufferPointer { buffer in
-                if let ppoll = function {
-                    if let ns = timeoutNanoseconds {
-                        var timeout = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
-                        return ppoll(buffer.baseAddress, nfds_t(buffer.count), &timeout, nil)
-                    }
-                    return ppoll(buffer.baseAddress, nfds_t(buffer.count), nil, nil)
+    /// Cleared the first time the kernel answers ENOSYS (glibc newer than the kernel).
+    static let pwait2Works = Atomic<Bool>(true)
+
+    static func wait(_ epollFD: Int32, _ events: inout [epoll_event], timeoutNanoseconds: UInt64?) throws(SystemError) -> Int {
+        let result: Int32 = events.withUnsafeMutableBufferPointer { buffer in
+            let capacity = Int32(buffer.count)
+            if let pwait2, pwait2Works.load(ordering: .relaxed) {
+                let status: Int32
+                if let ns = timeoutNanoseconds {
+                    var timeout = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+                    status = pwait2(epollFD, buffer.baseAddress, capacity, &timeout, nil)
+                } else {
+                    status = pwait2(epollFD, buffer.baseAddress, capacity, nil, nil)
                 }
-                // Fallback: millisecond poll, rounding up so a deadline is never woken early.
-                let ms = timeoutNanoseconds.map { Int32(clamping: ($0 + 999_999) / 1_000_000) } ?? -1
-                return Glibc.poll(buffer.baseAddress, nfds_t(buffer.count), ms)
+                if status >= 0 || errno != ENOSYS { return status }
+                pwait2Works.store(false, ordering: .relaxed)
             }
-            if result >= 0 { return result }
-            let error = SystemError.current("ppoll")
-            if error.errno == EINTR { return 0 }   // a signal: its self-pipe is readable next pass
-            throw error
+            let ms = timeoutNanoseconds.map { Int32(clamping: ($0 + 999_999) / 1_000_000) } ?? -1
+            return epoll_wait(epollFD, buffer.baseAddress, capacity, ms)
         }
+        if result >= 0 { return Int(result) }
+        let error = SystemError.current("epoll_wait")
+        if error.errno == EINTR { return 0 }   // a signal: its self-pipe is readable next pass
+        throw error
     }
 }
