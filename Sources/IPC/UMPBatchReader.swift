@@ -37,7 +37,7 @@ public struct UMPBatchReader: Sequence {
                                  available: reader.remaining)
             }
             let word0 = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: reader.offset + 8, as: UInt32.self))
-            let size = 8 + 4 * UMPMessageType(word0: word0).wordCount
+            let size = 8 + 4 * UMPMessageType.wordCount(forWord0: word0)
             guard reader.remaining >= size else {
                 throw .invalidBatch(reason: "message \(index) needs \(size) bytes, \(reader.remaining) left")
             }
@@ -65,7 +65,7 @@ public struct UMPBatchReader: Sequence {
             guard bytes.count - offset >= UMPBatchLayout.minimumMessageSize else { return nil }
             let timestamp = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             let word0 = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
-            let wordCount = UMPMessageType(word0: word0).wordCount
+            let wordCount = UMPMessageType.wordCount(forWord0: word0)
             guard bytes.count - offset >= 8 + 4 * wordCount else { return nil }
             var packet = UMPPacket(word0)
             for index in 1..<wordCount {   // wordCount is 1…4

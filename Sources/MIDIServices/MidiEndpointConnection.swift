@@ -286,11 +286,19 @@ public final class MidiEndpointConnection: Sendable {
         guard !closedFlag.load(ordering: .relaxed) else { return }
         let (handler, streams) = receivers.withLock { ($0.messageReceived, $0.streams) }
         var dropped: UInt64 = 0
-        for message in batch {
-            let args = MidiMessageReceivedEventArgs(message)
-            handler?(args)
-            for continuation in streams.values {
-                if case .dropped = continuation.yield(args) { dropped += 1 }
+        if streams.isEmpty {
+            // The common case (a callback, no AsyncSequence): nothing per message but the call
+            // — no optional check, no walk of an empty stream table (each walk retains it).
+            if let handler {
+                for message in batch { handler(MidiMessageReceivedEventArgs(message)) }
+            }
+        } else {
+            for message in batch {
+                let args = MidiMessageReceivedEventArgs(message)
+                handler?(args)
+                for continuation in streams.values {
+                    if case .dropped = continuation.yield(args) { dropped += 1 }
+                }
             }
         }
         receivedCount.add(UInt64(batch.count), ordering: .relaxed)

@@ -96,6 +96,15 @@ public enum UMPMessageType: UInt8, Sendable, CaseIterable {
         self = UMPMessageType(rawValue: UInt8(truncatingIfNeeded: word0 >> 28))!
     }
 
+    /// Packet size in words of the message whose first word is `word0` (M2-104-UM Table 2),
+    /// without making the enum: the per-message path of batch readers. Two bits per message
+    /// type, holding size − 1, indexed by the top nibble: types 0–F have sizes
+    /// 1 1 1 2 2 4 1 1 2 2 2 3 3 4 4 4.
+    @inlinable public static func wordCount(forWord0 word0: UInt32) -> Int {
+        let sizesMinusOne: UInt32 = 0b11_11_11_10_10_01_01_01_00_00_11_01_01_00_00_00
+        return Int((sizesMinusOne >> ((word0 >> 28) * 2)) & 0b11) + 1
+    }
+
     /// Packet size in words (M2-104-UM Table 2).
     @inlinable public var wordCount: Int {
         switch self {

@@ -14,6 +14,9 @@ import Testing
         let packet = UMPPacket(UInt32(type) << 28 | 0x0123_4567, 0x1111_1111, 0x2222_2222, 0x3333_3333)
         #expect(packet.messageType.rawValue == type)
         #expect(packet.wordCount == words)
+        // The table-lookup form batch readers use, with any bits below the type.
+        #expect(UMPMessageType.wordCount(forWord0: UInt32(type) << 28) == words)
+        #expect(UMPMessageType.wordCount(forWord0: UInt32(type) << 28 | 0x0FFF_FFFF) == words)
         #expect(packet.words.count == words)
         // Words beyond the size are dropped so equal packets compare equal.
         for index in words..<4 { #expect(packet[index] == 0) }
