@@ -32,7 +32,7 @@ public struct UMPPacket: Hashable, Sendable {
     @inlinable public var messageType: UMPMessageType { UMPMessageType(word0: word0) }
 
     /// Number of 32-bit words in this packet (1…4).
-    @inlinable public var wordCount: Int { messageType.wordCount }
+    @inlinable public var wordCount: Int { UMPMessageType.wordCount(forWord0: word0) }
 
     /// The group (0…15) for message types that carry one; `nil` for utility and stream messages.
     @inlinable public var group: UInt8? {

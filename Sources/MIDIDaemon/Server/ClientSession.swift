@@ -7,6 +7,15 @@ import UMP
 /// One open endpoint connection of a client: the handle the client uses, the service's id for
 /// it, and its counters. It is the service's receiver for that connection: deliveries go
 /// straight into the client's pending batch.
+///
+/// Exclusivity: the counters below and `ClientSession`'s pending-batch state are touched for
+/// every delivered message, and each access to a class's stored property is checked at run
+/// time in release builds (`swift_beginAccess`, ~28 % of the daemon's CPU in a throughput run —
+/// docs/performance.md). They are `@exclusivity(unchecked)`: the daemon is single-threaded (the
+/// event loop's thread is the only one that reaches a session), and every access is a plain
+/// read, an increment, or `UMPBatchWriter.append`/`finish`, which call out to nothing that
+/// could reach the same property again. A new access that calls out while holding one of them
+/// must not be added without removing the attribute.
 final class OpenConnection: EndpointReceiver {
     let handle: ConnectionHandle
     /// Set right after the service opened it (the delivery handler must exist first).
@@ -14,8 +23,8 @@ final class OpenConnection: EndpointReceiver {
     var endpointId = ""
     unowned let session: ClientSession
     var messagesSent: UInt64 = 0
-    var messagesReceived: UInt64 = 0
-    var droppedOverflow: UInt64 = 0
+    @exclusivity(unchecked) var messagesReceived: UInt64 = 0
+    @exclusivity(unchecked) var droppedOverflow: UInt64 = 0
 
     init(handle: ConnectionHandle, session: ClientSession) {
         self.handle = handle
@@ -58,7 +67,7 @@ final class ClientSession {
     let id: UInt32
     let socket: SeqPacketSocket
     let credentials: PeerCredentials
-    var state: State = .awaitingHello
+    @exclusivity(unchecked) var state: State = .awaitingHello
     var name = ""
     var version: ProtocolVersion?
     var decoder = FrameDecoder()
@@ -69,7 +78,7 @@ final class ClientSession {
     var subscriptions: [SubscriptionID: EndpointFilter] = [:]
     private var nextSubscription: UInt32 = 0
     /// Messages meant for this client that its full queue could not take.
-    var droppedMessages: UInt64 = 0
+    @exclusivity(unchecked) var droppedMessages: UInt64 = 0
     var closeReason: String?
     /// When the connection was accepted; a client must say hello within
     /// `SessionServer.handshakeTimeout` of it.
@@ -77,11 +86,11 @@ final class ClientSession {
 
     // Pending UMP batch: one frame being filled for `batchWriter.connection`.
     private let batchStorage = FrameBuffer()
-    private var batchWriter: UMPBatchWriter
-    private var batchOpen = false
+    @exclusivity(unchecked) private var batchWriter: UMPBatchWriter
+    @exclusivity(unchecked) private var batchOpen = false
     /// Whether this session is in `pendingBatches` (so it is added once however often its
     /// batch is finished and reopened before the next flush).
-    private var awaitingFlush = false
+    @exclusivity(unchecked) private var awaitingFlush = false
     private unowned let pendingBatches: PendingBatches
 
     init(id: UInt32, socket: SeqPacketSocket, credentials: PeerCredentials, queueCapacity: Int, dataLimit: Int,
