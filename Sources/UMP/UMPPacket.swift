@@ -106,14 +106,7 @@ public enum UMPMessageType: UInt8, Sendable, CaseIterable {
     }
 
     /// Packet size in words (M2-104-UM Table 2).
-    @inlinable public var wordCount: Int {
-        switch self {
-        case .utility, .systemCommonRealTime, .midi1ChannelVoice, .reserved6, .reserved7: return 1
-        case .data64, .midi2ChannelVoice, .reserved8, .reserved9, .reservedA: return 2
-        case .reservedB, .reservedC: return 3
-        case .data128, .flexData, .reservedE, .stream: return 4
-        }
-    }
+    @inlinable public var wordCount: Int { Self.wordCount(forWord0: UInt32(rawValue) << 28) }
 
     /// Whether bits 24–27 of word 0 are a group number.
     @inlinable public var hasGroup: Bool {

@@ -53,7 +53,7 @@ final class PendingBatches {
     /// Sends every pending batch (or queues it when the socket is full).
     func flush() {
         guard !sessions.isEmpty else { return }
-        for session in sessions { session.finishBatch() }
+        for session in sessions { session.flushListed() }
         sessions.removeAll(keepingCapacity: true)
     }
 }
@@ -158,7 +158,6 @@ final class ClientSession {
     /// Sends or queues the pending batch. Called when it is full, before any control frame (to
     /// keep order), and once per loop iteration.
     func finishBatch() {
-        awaitingFlush = false   // a flush that finds the batch already sent does nothing
         guard batchOpen else { return }
         batchOpen = false
         let frame = batchWriter.finish()
@@ -177,7 +176,12 @@ final class ClientSession {
         }
     }
 
-    var hasPendingBatch: Bool { batchOpen }
+    /// `PendingBatches.flush`: the session leaves the list and sends what is pending (it may
+    /// have been sent already, when the batch filled up or a control frame went out).
+    func flushListed() {
+        awaitingFlush = false
+        finishBatch()
+    }
 
     /// The session is being closed: its unsent batch is dropped (its socket is about to be
     /// closed, and the descriptor number may be reused by the next client).
