@@ -58,20 +58,34 @@ public struct UMPBatchReader: Sequence {
 
         @usableFromInline init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-        /// Bounds were checked by the reader's initializer; the guard below only keeps a
-        /// hand-built iterator from reading past the end.
+        /// Bounds were checked by the reader's initializer; the guards below only keep a
+        /// hand-built iterator from reading past the end. While 24 bytes remain (all but the
+        /// last messages of a frame) the four word slots are loaded unconditionally and
+        /// `UMPPacket.init` clears the ones past the message's size: no branch per word.
         @inlinable
         public mutating func next() -> TimestampedUMP? {
-            guard bytes.count - offset >= UMPBatchLayout.minimumMessageSize else { return nil }
+            let available = bytes.count - offset
+            guard available >= UMPBatchLayout.minimumMessageSize else { return nil }
             let timestamp = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             let word0 = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
-            let wordCount = UMPMessageType.wordCount(forWord0: word0)
-            guard bytes.count - offset >= 8 + 4 * wordCount else { return nil }
-            var packet = UMPPacket(word0)
-            for index in 1..<wordCount {   // wordCount is 1…4
-                packet[index] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8 + 4 * index, as: UInt32.self))
+            let size = 8 + 4 * UMPMessageType.wordCount(forWord0: word0)
+            guard available >= size else { return nil }
+            let packet: UMPPacket
+            if available >= 24 {
+                packet = UMPPacket(word0,
+                                   UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)),
+                                   UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self)),
+                                   UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 20, as: UInt32.self)))
+            } else {
+                var exact = UMPPacket(word0)
+                var index = 1
+                while 8 + 4 * index < size {
+                    exact[index] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8 + 4 * index, as: UInt32.self))
+                    index += 1
+                }
+                packet = exact
             }
-            offset += 8 + 4 * wordCount
+            offset += size
             return TimestampedUMP(timestamp: timestamp, packet: packet)
         }
     }

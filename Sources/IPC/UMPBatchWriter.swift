@@ -77,6 +77,34 @@ public struct UMPBatchWriter {
         append(timestamp: message.timestamp, packet: message.packet)
     }
 
+    /// Appends messages from the start of `messages` for as long as they fit; returns how many
+    /// were appended (fewer than `messages.count` only when the frame is full). The loop of a
+    /// daemon forwarding a frame: while 24 bytes are free, a message's timestamp and all four
+    /// words are stored unconditionally and the end moved by its real size (the words past it
+    /// are overwritten by the next message or lie beyond the frame's end); only the last few
+    /// messages of a frame take the exact path.
+    @inlinable
+    public mutating func append(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int {
+        var index = 0
+        var offset = storedByteCount
+        // While there is room for the largest message (8 + 16 bytes).
+        while index < messages.count && buffer.count - offset >= 24 {
+            let message = messages[index]
+            buffer.storeBytes(of: message.timestamp.littleEndian, toByteOffset: offset, as: UInt64.self)
+            buffer.storeBytes(of: message.packet.word0.littleEndian, toByteOffset: offset + 8, as: UInt32.self)
+            buffer.storeBytes(of: message.packet.word1.littleEndian, toByteOffset: offset + 12, as: UInt32.self)
+            buffer.storeBytes(of: message.packet.word2.littleEndian, toByteOffset: offset + 16, as: UInt32.self)
+            buffer.storeBytes(of: message.packet.word3.littleEndian, toByteOffset: offset + 20, as: UInt32.self)
+            offset += UMPBatchLayout.encodedSize(of: message.packet)
+            index += 1
+        }
+        storedByteCount = offset
+        storedCount += index
+        // The frame's last bytes: exactly.
+        while index < messages.count && append(messages[index]) { index += 1 }
+        return index
+    }
+
     /// Writes header, connection and count; returns the complete frame (valid until the next
     /// append or reset).
     public mutating func finish() -> UnsafeRawBufferPointer {

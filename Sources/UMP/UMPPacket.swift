@@ -11,7 +11,7 @@ public struct UMPPacket: Hashable, Sendable {
     /// message type implies are stored as zero so that equal packets compare equal.
     @inlinable
     public init(_ word0: UInt32, _ word1: UInt32 = 0, _ word2: UInt32 = 0, _ word3: UInt32 = 0) {
-        let count = UMPMessageType(word0: word0).wordCount
+        let count = UMPMessageType.wordCount(forWord0: word0)
         self.word0 = word0
         self.word1 = count > 1 ? word1 : 0
         self.word2 = count > 2 ? word2 : 0

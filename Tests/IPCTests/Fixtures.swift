@@ -144,3 +144,15 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension Fixtures {
+    /// Messages of every size (the message type is random), with random timestamps; the words
+    /// past each message's size are zero, as `UMPPacket.init` stores them.
+    static func randomMessages(count: Int, using rng: inout SplitMix64) -> [TimestampedUMP] {
+        (0..<count).map { _ in
+            TimestampedUMP(timestamp: rng.next(),
+                           packet: UMPPacket(UInt32(truncatingIfNeeded: rng.next()), UInt32(truncatingIfNeeded: rng.next()),
+                                             UInt32(truncatingIfNeeded: rng.next()), UInt32(truncatingIfNeeded: rng.next())))
+        }
+    }
+}

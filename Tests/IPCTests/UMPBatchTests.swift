@@ -71,8 +71,7 @@ struct UMPBatchTests {
             var decoded: [TimestampedUMP] = []
             for datagram in datagrams {
                 #expect(datagram.count <= WireFormat.maximumFrameSize)
-                let reader = try datagram.withUnsafeBytes { try UMPBatchReader(frame: $0) }
-                decoded += reader
+                decoded += try datagram.withUnsafeBytes { Array(try UMPBatchReader(frame: $0)) }
             }
             #expect(decoded == messages)
         }
@@ -82,5 +81,70 @@ struct UMPBatchTests {
         let frame = Frame.sendReport(SendReport(connection: ConnectionHandle(1), messages: 0)).encoded()[0]
         let error = frameError { _ = try frame.withUnsafeBytes { try UMPBatchReader(frame: $0) } }
         #expect(error == .unexpected(kind: FrameKind.sendReport.rawValue, state: "where a UMP batch was expected"))
+    }
+
+    /// `append(contentsOf:)` (the daemon's run copy, which stores four words unconditionally
+    /// while there is room) must write byte for byte what message-by-message `append` writes,
+    /// split into frames at the same places — including the exact path at each frame's end.
+    @Test func runAppendWritesWhatSingleAppendsWrite() throws {
+        var rng = SplitMix64(seed: 11)
+        let single = FrameBuffer(), run = FrameBuffer()
+        for _ in 0..<40 {
+            let messages = Fixtures.randomMessages(count: Int.random(in: 1...6_000, using: &rng), using: &rng)
+            var one = UMPBatchWriter(single, connection: ConnectionHandle(5))
+            var many = UMPBatchWriter(run, connection: ConnectionHandle(5))
+            var framesOne: [[UInt8]] = [], framesMany: [[UInt8]] = []
+            for message in messages where !one.append(message) {
+                framesOne.append(Array(one.finish()))
+                one.reset()
+                let fits = one.append(message)   // an empty frame takes any message
+                #expect(fits)
+            }
+            framesOne.append(Array(one.finish()))
+            // Runs of random lengths, as the service hands them over.
+            try messages.withUnsafeBufferPointer { all in
+                var start = 0
+                while start < all.count {
+                    let length = min(all.count - start, Int.random(in: 1...700, using: &rng))
+                    var rest = UnsafeBufferPointer(rebasing: all[start..<start + length])
+                    while !rest.isEmpty {
+                        let taken = many.append(contentsOf: rest)
+                        rest = UnsafeBufferPointer(rebasing: rest[taken...])
+                        if !rest.isEmpty {
+                            try #require(taken < length || many.remainingCapacity < 24)
+                            framesMany.append(Array(many.finish()))
+                            many.reset()
+                        }
+                    }
+                    start += length
+                }
+            }
+            framesMany.append(Array(many.finish()))
+            #expect(framesMany == framesOne)
+        }
+    }
+
+    /// The reader loads four word slots unconditionally while 24 bytes remain and reads the
+    /// last messages of a frame exactly: random messages of every size come back as sent,
+    /// through `decode(into:)` and through iteration.
+    @Test func decodeReturnsWhatWasSentAcrossFrames() throws {
+        var rng = SplitMix64(seed: 13)
+        let destination = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: UMPBatchLayout.maximumMessageCount)
+        defer { destination.deallocate() }
+        for _ in 0..<40 {
+            let messages = Fixtures.randomMessages(count: Int.random(in: 0...3_000, using: &rng), using: &rng)
+            var decoded: [TimestampedUMP] = [], iterated: [TimestampedUMP] = []
+            for datagram in Frame.umpBatch(UMPBatch(connection: ConnectionHandle(3), messages: messages)).encoded() {
+                try datagram.withUnsafeBytes { bytes in
+                    let reader = try UMPBatchReader(frame: bytes)
+                    let count = reader.decode(into: destination)
+                    #expect(count == reader.count)
+                    decoded += destination.prefix(count)
+                    iterated += reader
+                }
+            }
+            #expect(decoded == messages)
+            #expect(iterated == messages)
+        }
     }
 }

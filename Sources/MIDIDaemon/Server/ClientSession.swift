@@ -36,6 +36,13 @@ final class OpenConnection: EndpointReceiver {
     func receive(_ message: TimestampedUMP) -> Bool {
         session.deliver(message, to: self)
     }
+
+    /// Called by the service with a run of a loopback's frame: copied into the pending batch
+    /// in one loop.
+    @inline(__always)
+    func receive(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int {
+        session.deliver(contentsOf: messages, to: self)
+    }
 }
 
 /// The sessions holding an unsent UMP batch, in the order their batches were opened. The
@@ -137,14 +144,7 @@ final class ClientSession {
                 return false
             }
         }
-        if !batchOpen {
-            batchWriter.reset(connection: connection.handle)
-            batchOpen = true
-            if !awaitingFlush {
-                awaitingFlush = true
-                pendingBatches.add(self)
-            }
-        }
+        if !batchOpen { openBatch(for: connection) }
         if !batchWriter.append(message) {
             finishBatch()
             batchWriter.reset(connection: connection.handle)
@@ -153,6 +153,43 @@ final class ClientSession {
         }
         connection.messagesReceived += 1
         return true
+    }
+
+    /// Appends a run of delivered messages. While the socket takes frames (the queue is empty)
+    /// the run is copied into the batch in one loop, a full batch sent and the next one
+    /// opened; once frames back up, each message goes through `deliver(_:to:)`'s admission.
+    /// Returns how many messages the client's queue could not take (each counted).
+    @inline(__always)
+    func deliver(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>, to connection: OpenConnection) -> Int {
+        guard state == .ready else { return messages.count }
+        var rest = messages
+        var refused = 0
+        while !rest.isEmpty {
+            if !queue.isEmpty {
+                if !deliver(rest[0], to: connection) { refused += 1 }
+                rest = UnsafeBufferPointer(rebasing: rest[1...])
+                continue
+            }
+            if batchOpen && batchWriter.connection != connection.handle { finishBatch() }
+            if !batchOpen { openBatch(for: connection) }
+            let taken = batchWriter.append(contentsOf: rest)
+            connection.messagesReceived &+= UInt64(taken)
+            rest = UnsafeBufferPointer(rebasing: rest[taken...])
+            if !rest.isEmpty { finishBatch() }   // full: send it, go on in a new one
+            if state != .ready { return refused + rest.count }   // the send failed
+        }
+        return refused
+    }
+
+    /// Starts an empty batch for `connection` and lists the session for the next flush.
+    @inline(__always)
+    private func openBatch(for connection: OpenConnection) {
+        batchWriter.reset(connection: connection.handle)
+        batchOpen = true
+        if !awaitingFlush {
+            awaitingFlush = true
+            pendingBatches.add(self)
+        }
     }
 
     /// Sends or queues the pending batch. Called when it is full, before any control frame (to

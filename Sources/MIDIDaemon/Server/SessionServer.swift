@@ -238,7 +238,7 @@ final class SessionServer {
             throw .invalidBatch(reason: "\(batch.count) messages, more than the \(batchMessages.count) a frame can hold")
         }
         let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
-        let outcome = service.send(each: UnsafeBufferPointer(rebasing: batchMessages[..<count]), now: now,
+        let outcome = service.send(each: UnsafeMutableBufferPointer(rebasing: batchMessages[..<count]), now: now,
                                    from: connection.serviceID)
         connection.messagesSent &+= UInt64(batch.count)
         // Forward now, before reading the next frame: the receivers wake one system call

@@ -9,6 +9,24 @@ public protocol EndpointReceiver: AnyObject {
     /// not taken; the service counts it (`ServiceCounters.receiverOverflows`) and carries on
     /// with the other receivers — a slow receiver never blocks anyone else.
     func receive(_ message: TimestampedUMP) -> Bool
+
+    /// Takes a run of messages that arrived together, in order, each as `receive(_:)` would.
+    /// Returns how many were not taken (queue full). The service hands a loopback's frame over
+    /// in runs so that a receiver can copy many messages in one tight loop instead of being
+    /// called once per message; the default implementation calls `receive(_:)` for each.
+    func receive(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int
+}
+
+extension EndpointReceiver {
+    public func receive(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int {
+        var refused = 0
+        var index = 0
+        while index < messages.count {
+            if !receive(messages[index]) { refused += 1 }
+            index += 1
+        }
+        return refused
+    }
 }
 
 /// A connection opened on an endpoint. Valid until closed, or until its endpoint goes away;

@@ -34,22 +34,32 @@ extension MidiService {
     /// daemon calls for a frame off the wire: the connection is looked up and the counters are
     /// updated once per batch, not per message — as in `send(_:from:)`, the batch is sent on the
     /// connection as it was when the batch started.
-    public func send(each messages: UnsafeBufferPointer<TimestampedUMP>, now: UInt64,
+    ///
+    /// The buffer is the caller's scratch space: packets are normalized and timestamps that
+    /// become the arrival time are rewritten in place, so that a loopback can hand runs of it
+    /// to each receiver as they stand (`EndpointReceiver.receive(contentsOf:)`) — one call per
+    /// receiver per run instead of one per message.
+    public func send(each messages: UnsafeMutableBufferPointer<TimestampedUMP>, now: UInt64,
                      from connection: ConnectionID) -> BatchSendTally {
         guard let record = connectionSlots.value(connection.handle) else {
             return BatchSendTally(rejected: messages.count)
         }
         var tally = RoutingTally()
-        var outcome = BatchSendTally()
-        var index = 0
-        while index < messages.count {
-            let message = messages[index]
-            outcome.count(submit(message.packet.normalized, timestamp: message.timestamp, now: now,
-                                 record: record, tally: &tally))
-            index += 1
+        defer { counters.add(tally) }
+        switch record.endpoint.role {
+        case .loopback, .diagnosticLoopback:
+            return sendRuns(messages, now: now, from: record.endpoint, tally: &tally)
+        case .diagnosticPing, .device:
+            var outcome = BatchSendTally()
+            var index = 0
+            while index < messages.count {
+                let message = messages[index]
+                outcome.count(submit(message.packet.normalized, timestamp: message.timestamp, now: now,
+                                     record: record, tally: &tally))
+                index += 1
+            }
+            return outcome
         }
-        counters.add(tally)
-        return outcome
     }
 
     /// Sends one message given as words (as they come off the wire): exactly the number of
@@ -144,19 +154,92 @@ extension MidiService {
         if stamp == 0 {
             if node.stampsZeroTimestamps { stamp = now }
         } else if stamp > now && stamp - now > limits.immediateTolerance {
-            guard stamp - now <= limits.maximumLookAhead else {
-                counters.messagesRefusedTooFarAhead += 1
-                return .timestampOutOfRange
-            }
-            guard scheduler.insert(TimestampedUMP(timestamp: stamp, packet: packet), endpoint: node.handle) else {
-                counters.messagesRefusedQueueFull += 1
-                return .scheduleQueueFull
-            }
-            counters.messagesScheduled += 1
-            return .sentOne
+            return schedule(TimestampedUMP(timestamp: stamp, packet: packet), now: now, on: node)
         }
         return SendResult(messagesAccepted: 1,
                           receiverOverflows: route(TimestampedUMP(timestamp: stamp, packet: packet), from: node, tally: &tally))
+    }
+
+    /// `send(each:now:from:)` on a loopback side: the same rules as `submit` message by message
+    /// (mute, timestamp 0 → `now` where the endpoint stamps, scheduling, stream capture), but
+    /// the messages due now are delivered to the peer's receivers in runs. A run ends where a
+    /// message is scheduled or refused (it is not delivered now) and before a stream message
+    /// (its capture may notify observers, who must see it after what came before it).
+    @inline(__always)
+    func sendRuns(_ messages: UnsafeMutableBufferPointer<TimestampedUMP>, now: UInt64, from node: EndpointNode,
+                  tally: inout RoutingTally) -> BatchSendTally {
+        if node.model.isMuted {
+            counters.messagesDroppedWhileMuted += UInt64(messages.count)
+            return BatchSendTally(accepted: messages.count)
+        }
+        let stampsZero = node.stampsZeroTimestamps
+        let tolerance = limits.immediateTolerance
+        var outcome = BatchSendTally()
+        var notDueNow = 0
+        var runStart = 0
+        var index = 0
+        while index < messages.count {
+            let packet = messages[index].packet.normalized
+            messages[index].packet = packet
+            let stamp = messages[index].timestamp
+            if stamp == 0 {
+                if stampsZero { messages[index].timestamp = now }
+            } else if stamp > now && stamp - now > tolerance {
+                // Not due now: deliver what precedes it, then schedule (or refuse) it alone.
+                outcome.receiverOverflows += deliverRun(messages, runStart..<index, from: node, tally: &tally)
+                outcome.count(schedule(TimestampedUMP(timestamp: stamp, packet: packet), now: now, on: node))
+                notDueNow += 1
+                index += 1
+                runStart = index
+                continue
+            }
+            if packet.word0 >> 28 == UInt32(UMPMessageType.stream.rawValue) {
+                outcome.receiverOverflows += deliverRun(messages, runStart..<index, from: node, tally: &tally)
+                runStart = index
+                captureStreamMessage(packet, on: node)
+            }
+            index += 1
+        }
+        outcome.receiverOverflows += deliverRun(messages, runStart..<messages.count, from: node, tally: &tally)
+        outcome.accepted += messages.count - notDueNow   // every message due now was taken
+        return outcome
+    }
+
+    /// Delivers `messages[range]` (due now, stamped) from a loopback side to its peer's
+    /// receivers, one call per receiver. Returns how many deliveries were refused.
+    @inline(__always)
+    func deliverRun(_ messages: UnsafeMutableBufferPointer<TimestampedUMP>, _ range: Range<Int>,
+                    from node: EndpointNode, tally: inout RoutingTally) -> Int {
+        guard !range.isEmpty else { return 0 }
+        guard let peer = node.peer else { return 0 }
+        let run = UnsafeBufferPointer(rebasing: messages[range])
+        let connections = peer.connections
+        var refused = 0
+        var index = 0
+        while index < connections.count {
+            refused += connections[index].receiver.receive(contentsOf: run)
+            index += 1
+        }
+        tally.routed &+= UInt64(run.count)
+        tally.deliveries &+= UInt64(run.count * connections.count - refused)
+        tally.overflows &+= UInt64(refused)
+        return refused
+    }
+
+    /// A message with a timestamp beyond the immediate tolerance: queued for `deliverDue`, or
+    /// refused when too far ahead or the queue is full.
+    @inline(__always)
+    func schedule(_ message: TimestampedUMP, now: UInt64, on node: EndpointNode) -> SendResult {
+        guard message.timestamp - now <= limits.maximumLookAhead else {
+            counters.messagesRefusedTooFarAhead += 1
+            return .timestampOutOfRange
+        }
+        guard scheduler.insert(message, endpoint: node.handle) else {
+            counters.messagesRefusedQueueFull += 1
+            return .scheduleQueueFull
+        }
+        counters.messagesScheduled += 1
+        return .sentOne
     }
 
     /// A message leaving `node` now: captured if it is a stream message, then delivered to the
