@@ -62,7 +62,7 @@ public struct UMPBatchReader: Sequence {
         /// hand-built iterator from reading past the end. While 24 bytes remain (all but the
         /// last messages of a frame) the four word slots are loaded unconditionally and
         /// `UMPPacket.init` clears the ones past the message's size: no branch per word.
-        @inlinable
+        @inlinable @inline(__always)
         public mutating func next() -> TimestampedUMP? {
             let available = bytes.count - offset
             guard available >= UMPBatchLayout.minimumMessageSize else { return nil }

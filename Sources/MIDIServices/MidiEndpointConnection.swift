@@ -284,7 +284,15 @@ public final class MidiEndpointConnection: Sendable {
     /// One received batch, read in place. Reader thread; one lock per batch.
     func deliver(_ batch: UMPBatchReader) {
         guard !closedFlag.load(ordering: .relaxed) else { return }
-        let (handler, streams) = receivers.withLock { ($0.messageReceived, $0.streams) }
+        // Copied out through captured locals, not returned as a tuple: a closure returned
+        // through `withLock`'s generic result comes back wrapped in reabstraction thunks,
+        // two extra calls per message.
+        var handler: (@Sendable (MidiMessageReceivedEventArgs) -> Void)?
+        var streams: [Int: AsyncStream<MidiMessageReceivedEventArgs>.Continuation] = [:]
+        receivers.withLock {
+            handler = $0.messageReceived
+            streams = $0.streams
+        }
         var dropped: UInt64 = 0
         if streams.isEmpty {
             // The common case (a callback, no AsyncSequence): nothing per message but the call
@@ -376,11 +384,33 @@ public final class MidiEndpointConnection: Sendable {
     /// Concrete overloads: a generic public function is not specialized across modules, so
     /// callers sending buffers or arrays would otherwise pay for unspecialized iteration.
     public func sendMultipleMessages(_ messages: UnsafeBufferPointer<TimestampedUMP>) -> MidiSendMessageResults {
-        sendAll(messages)
+        sendContiguous(messages)
     }
 
     public func sendMultipleMessages(_ messages: [TimestampedUMP]) -> MidiSendMessageResults {
-        sendAll(messages)
+        messages.withUnsafeBufferPointer { sendContiguous($0) }
+    }
+
+    /// `sendAll` for messages in contiguous memory: copied into the frame a run at a time
+    /// (`UMPBatchWriter.append(contentsOf:)`, one tight loop per frame).
+    private func sendContiguous(_ messages: UnsafeBufferPointer<TimestampedUMP>) -> MidiSendMessageResults {
+        let source = ReadOnlyMessages(messages)
+        return sender.withLock { state in
+            guard let handle = state.handle else { return .closed }
+            state.writer.reset(connection: handle)
+            var start = 0
+            var sentAny = false
+            while true {
+                start += state.writer.append(contentsOf: source.suffix(from: start))
+                let rest = source.count - start
+                if rest == 0 && state.writer.isEmpty { return .succeeded }   // nothing to send
+                let result = client.sendBatch(state.writer.finish())
+                guard result.isSuccess else { return sentAny ? result.union(.messageListPartiallyProcessed) : result }
+                if rest == 0 { return .succeeded }
+                sentAny = true
+                state.writer.reset()
+            }
+        }
     }
 
     @inline(__always)
@@ -478,4 +508,14 @@ struct UMPWordSequence<C: Collection>: Sequence where C.Element == UInt32 {
     }
 
     func makeIterator() -> Iterator { Iterator(words: words, timestamp: timestamp, index: words.startIndex) }
+}
+
+/// The caller's messages, read inside the sender's lock before the send call returns. Region
+/// checking cannot see that `UMPBatchWriter.append(contentsOf:)` only reads the pointer it is
+/// given (it keeps nothing), so the buffer travels into the lock as this unchecked value.
+private struct ReadOnlyMessages: @unchecked Sendable {
+    private let buffer: UnsafeBufferPointer<TimestampedUMP>
+    init(_ buffer: UnsafeBufferPointer<TimestampedUMP>) { self.buffer = buffer }
+    var count: Int { buffer.count }
+    func suffix(from start: Int) -> UnsafeBufferPointer<TimestampedUMP> { UnsafeBufferPointer(rebasing: buffer[start...]) }
 }

@@ -102,19 +102,23 @@ final class SDKSender: BenchSender {
 
 /// Hands the sink to the SDK's reader thread. The sink is touched only there until
 /// `session.close()` returns, which waits for that thread to end — so the coordinator reads
-/// the results after every callback has finished.
+/// the results after every callback has finished. Made per run with its sink, so the
+/// per-message callback reads a constant reference (no optional, no retain per message).
 private final class SinkBridge: @unchecked Sendable {
-    var sink: MessageSink?
+    let sink: any MessageSink
     /// Messages taken so far (for the idle timeout, read from the waiting thread).
     let taken = Atomic<UInt64>(0)
     let done = DispatchSemaphore(value: 0)
+    private var count: UInt64 = 0
     private var signalled = false
+
+    init(_ sink: any MessageSink) { self.sink = sink }
 
     @inline(__always)
     func take(_ args: MidiMessageReceivedEventArgs) {
-        guard let sink else { return }
         sink.take(TimestampedUMP(timestamp: args.timestamp, packet: args.packet), arrival: BenchClock.now())
-        taken.store(taken.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+        count &+= 1
+        taken.store(count, ordering: .relaxed)
         if !signalled && sink.isDone {
             signalled = true
             done.signal()
@@ -126,7 +130,6 @@ final class SDKReceiver: BenchReceiver {
     private let session: MidiSession
     private let connection: MidiEndpointConnection
     private let endpoint: String
-    private let bridge = SinkBridge()
 
     init(socketPath: String, endpoint: String) throws(BenchError) {
         (session, connection) = try SDKLink.open(socketPath: socketPath, endpoint: endpoint, role: "receiver")
@@ -134,8 +137,7 @@ final class SDKReceiver: BenchReceiver {
     }
 
     func run(_ sink: MessageSink, ready: () -> Void, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError) {
-        bridge.sink = sink
-        let bridge = self.bridge
+        let bridge = SinkBridge(sink)
         connection.messageReceived = { args in bridge.take(args) }
         do { try connection.open() } catch {
             throw .protocolFailure("SDK: cannot open \(endpoint): \(error)")

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import IPC
 import MIDIServices
 import Synchronization
 import Testing
@@ -205,6 +206,39 @@ struct SDKDaemonTests {
             #expect(last.load(ordering: .relaxed) == sequence)
         }
         #expect(b.receivedMessageCount == UInt64(received.load(ordering: .relaxed)))
+    }
+
+    /// One `sendMultipleMessages` call holding more than a frame (the SDK copies runs into
+    /// frames and sends each as it fills; the daemon routes each frame in runs): every message,
+    /// of every size, arrives once and in order, with the stamp the service gave it.
+    @Test func aCallLargerThanAFrameArrivesWholeAndInOrder() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let session = try daemon.session()
+        defer { session.close() }
+        let a = try session.createEndpointConnection(endpointDeviceId: defaultA)
+        let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+        let received = Mutex<[TimestampedUMP]>([])
+        b.messageReceived = { message in received.withLock { $0.append(message.timestampedPacket) } }
+        try a.open()
+        try b.open()
+        // 1-, 2- and 4-word messages in turn, each carrying its index; 9,000 of them need
+        // several frames.
+        let messages = (0..<9_000).map { index -> TimestampedUMP in
+            let n = UInt32(index)
+            switch index % 3 {
+            case 0: return TimestampedUMP(timestamp: 0, packet: UMPPacket(0x2090_0000 | (n & 0xFFFF)))
+            case 1: return TimestampedUMP(timestamp: 0, packet: UMPPacket(0x4090_3C00, n))
+            default: return TimestampedUMP(timestamp: 0, packet: UMPPacket(0x5000_0000, n, n, n))
+            }
+        }
+        #expect(messages.count * 20 > WireFormat.maximumFrameSize, "the call must span several frames")
+        let before = MidiClock.now
+        #expect(a.sendMultipleMessages(messages) == .succeeded)
+        #expect(pollUntil { received.withLock { $0.count } + Int(a.deliveryLosses.receiverOverflow) == messages.count })
+        let got = received.withLock { $0 }
+        #expect(a.deliveryLosses.total == 0, "nothing may be dropped at this size")
+        #expect(got.map(\.packet) == messages.map(\.packet))
+        #expect(got.allSatisfy { $0.timestamp >= before && $0.timestamp <= MidiClock.now })
     }
 
     @Test func concurrentSendersShareConnectionsSafely() throws {
