@@ -39,6 +39,9 @@ protocol MessageSink: AnyObject {
     func take(_ message: TimestampedUMP, arrival: @autoclosure () -> UInt64)
     /// Whether everything expected has arrived.
     var isDone: Bool { get }
+    /// How many messages a complete run delivers, when that is fixed: a receiver that is
+    /// called per message need not ask `isDone` before that many have arrived.
+    var expectedMessageCount: Int? { get }
 }
 
 /// The receiving end of a path.

@@ -43,4 +43,5 @@ final class PingSink: MessageSink {
     }
 
     var isDone: Bool { !waiting }
+    var expectedMessageCount: Int? { nil }
 }

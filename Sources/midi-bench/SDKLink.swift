@@ -110,16 +110,23 @@ private final class SinkBridge: @unchecked Sendable {
     let taken = Atomic<UInt64>(0)
     let done = DispatchSemaphore(value: 0)
     private var count: UInt64 = 0
+    /// `isDone` is asked from this many messages on, not for every message (the socket paths
+    /// ask once per frame). A run that loses messages never gets there and ends by the idle
+    /// timeout, as on the other paths, with the loss reported.
+    private let checkFrom: UInt64
     private var signalled = false
 
-    init(_ sink: any MessageSink) { self.sink = sink }
+    init(_ sink: any MessageSink) {
+        self.sink = sink
+        checkFrom = UInt64(sink.expectedMessageCount ?? 0)
+    }
 
     @inline(__always)
     func take(_ args: MidiMessageReceivedEventArgs) {
         sink.take(TimestampedUMP(timestamp: args.timestamp, packet: args.packet), arrival: BenchClock.now())
         count &+= 1
         taken.store(count, ordering: .relaxed)
-        if !signalled && sink.isDone {
+        if count >= checkFrom && !signalled && sink.isDone {
             signalled = true
             done.signal()
         }

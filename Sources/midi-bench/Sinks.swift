@@ -30,6 +30,7 @@ final class LatencySink: MessageSink {
     }
 
     var isDone: Bool { checker.position >= expected }
+    var expectedMessageCount: Int? { expected }
 }
 
 /// Receiving side of a throughput run: checks continuity, publishes progress for the sender's
@@ -60,6 +61,7 @@ final class ThroughputSink: MessageSink {
     }
 
     var isDone: Bool { checker.position >= expected }
+    var expectedMessageCount: Int? { expected }
 
     /// Messages counted in the measured interval (after the first measured one arrived).
     var measuredMessages: Int { max(0, checker.received - warmup - 1) }

@@ -80,6 +80,48 @@ struct MalformedFrameTests {
         #expect(frameError { _ = try decodeOne(frame) } == .trailingBytes(what: "UMP batch of 1 messages", count: 4))
     }
 
+    /// The daemon validates and decodes a batch in one pass (`init(header:frame:decodingInto:)`):
+    /// it must refuse exactly what the checking reader refuses, with the same error, and decode
+    /// exactly what that reader hands out.
+    @Test func decodingReaderRefusesWhatTheCheckingReaderRefuses() throws {
+        let messages = [TimestampedUMP(timestamp: 5, packet: UMPPacket(0x2090_3C7F)),
+                        TimestampedUMP(timestamp: 6, packet: UMPPacket(0x4090_3C00, 0x8000_0000)),
+                        TimestampedUMP(timestamp: 7, packet: UMPPacket(0x5000_0000, 1, 2, 3))]
+        let valid = Frame.umpBatch(UMPBatch(connection: ConnectionHandle(9), messages: messages)).encoded()[0]
+        var variants: [[UInt8]] = (0..<valid.count).map { Array(valid.prefix($0)) }
+        var overrun = valid; overrun[27] = 0x40              // first message claims 2 words
+        var short = valid; short[39] = 0x20                   // second message claims 1 word of its 2
+        var counted = valid; counted[12] = 4                  // one message more than there is
+        variants += [overrun, short, counted, valid + [0]]
+        let storage = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: UMPBatchLayout.maximumMessageCount)
+        defer { storage.deallocate() }
+        var refused = 0
+        for (index, var bytes) in variants.enumerated() where bytes.count >= 8 {
+            // Declare the variant's real payload length, so that only the batch checks can catch it.
+            withUnsafeBytes(of: UInt32(bytes.count - 8).littleEndian) { bytes.replaceSubrange(4..<8, with: $0) }
+            bytes.withUnsafeBytes { datagram in
+                guard let header = try? FrameHeader(validating: datagram) else {
+                    Issue.record("variant \(index): header refused"); return
+                }
+                let checking = frameError { _ = try UMPBatchReader(header: header, frame: datagram) }
+                let decoding = frameError { _ = try UMPBatchReader(header: header, frame: datagram, decodingInto: storage) }
+                #expect(checking == decoding, "variant \(index)")
+                if checking != nil { refused += 1 }
+            }
+        }
+        #expect(refused == variants.count - 8, "every variant with a header is malformed")
+        try valid.withUnsafeBytes { datagram in
+            let header = try FrameHeader(validating: datagram)
+            let reader = try UMPBatchReader(header: header, frame: datagram, decodingInto: storage)
+            #expect(reader.count == 3 && reader.connection == ConnectionHandle(9))
+            #expect(Array(storage.prefix(3)) == messages && Array(reader) == messages)
+            // Storage too small for the frame: refused, not truncated.
+            let two = UnsafeMutableBufferPointer(rebasing: storage[..<2])
+            #expect(frameError { _ = try UMPBatchReader(header: header, frame: datagram, decodingInto: two) }
+                    == .invalidBatch(reason: "3 messages, more than the 2 there is room for"))
+        }
+    }
+
     @Test func invalidUTF8AndOverlongNames() {
         var hello = Frame.hello(Hello(pid: 1, clientName: "ab")).encoded()[0]
         hello[hello.count - 1] = 0xFF

@@ -23,8 +23,8 @@ final class SessionServer {
     private var nextSessionId: UInt32 = 0
     /// One receive buffer for everyone: each datagram is handled before the next is read.
     private let receiveBuffer = FrameBuffer()
-    /// A received UMP batch, decoded for `MidiService.send(each:now:from:)`: room for the
-    /// largest batch a frame can hold, allocated once.
+    /// A received UMP batch, decoded (while it is validated) for `MidiService.send(each:now:from:)`:
+    /// room for the largest batch a frame can hold, allocated once.
     private let batchMessages = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: UMPBatchLayout.maximumMessageCount)
     /// Last known info of every endpoint, for filtering removal events.
     private var knownEndpoints: [String: EndpointInfo] = [:]
@@ -182,7 +182,7 @@ final class SessionServer {
             handshake(session, hello)
         case .ready:
             if header.kind == .umpBatch {
-                try receiveBatch(try UMPBatchReader(header: header, frame: datagram), from: session)
+                receiveBatch(try UMPBatchReader(header: header, frame: datagram, decodingInto: batchMessages), from: session)
                 return
             }
             guard let frame = try session.decoder.decode(header: header, datagram: datagram) else { return }
@@ -227,16 +227,13 @@ final class SessionServer {
     /// The whole frame goes to the service in one call: the service then looks the connection
     /// up and updates its counters once per frame rather than once per message (each of those
     /// is a dynamically checked access to a class property — see docs/performance.md).
-    private func receiveBatch(_ batch: UMPBatchReader, from session: ClientSession) throws(FrameError) {
+    private func receiveBatch(_ batch: UMPBatchReader, from session: ClientSession) {
         guard let connection = session.connections[batch.connection] else {
             session.sendControl(.sendReport(SendReport(connection: batch.connection, messages: UInt32(batch.count),
                                                        rejected: UInt32(batch.count))))
             return
         }
-        let count = batch.decode(into: batchMessages)
-        guard count == batch.count else {   // a valid frame cannot hold more: defensive, never silent
-            throw .invalidBatch(reason: "\(batch.count) messages, more than the \(batchMessages.count) a frame can hold")
-        }
+        let count = batch.count   // validated and decoded into `batchMessages` in one pass
         let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
         let outcome = service.send(each: UnsafeMutableBufferPointer(rebasing: batchMessages[..<count]), now: now,
                                    from: connection.serviceID)
