@@ -4,11 +4,12 @@ import UMP
 /// Reads the messages of one UMP batch frame in place, checking every bound as it goes, for
 /// the bench's own receivers (relay and raw-IPC paths).
 ///
-/// The bench does not use `IPC.UMPBatchReader` on its receive path: at the time of writing its
-/// validating initializer builds a description String per message (`"UMP batch message
-/// \(index)"`, passed to the byte reader whether or not anything is wrong), i.e. a heap
-/// allocation per message, which would make the bench measure itself. Same layout
-/// (docs/ipc.md), same checks — a frame is rejected before any of its messages is delivered.
+/// The bench keeps this walker of its own rather than `IPC.UMPBatchReader` so that the
+/// baseline's receive path shares no code with the path being measured: a change to the
+/// reader then shows up as a change of the daemon paths against an unchanged baseline. (It was
+/// first written because the reader then built a String per message; that is long fixed.)
+/// Same layout (docs/ipc.md), same checks — a frame is rejected before any of its messages is
+/// delivered.
 enum BatchWalker {
     enum Failure: Error, CustomStringConvertible {
         case malformed(String)
