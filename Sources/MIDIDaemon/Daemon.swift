@@ -95,8 +95,9 @@ public final class Daemon {
         server.statusProvider = { [unowned self] in self.status() }
         self.server = server
 
-        loop.addTimer(nextDeadline: { [unowned self] in self.service.nextDueTime }) { [unowned self] now in
-            self.service.deliverDue(now: now)
+        loop.addTimer(nextDeadline: { [unowned self] in self.service.nextDueTime }) { [unowned self, unowned server] now in
+            let late = self.service.deliverDue(now: now)
+            if !late.isEmpty { server.reportLateOverflows(late) }
         }
 
         startExtensions()

@@ -241,6 +241,39 @@ struct SDKDaemonTests {
         #expect(got.allSatisfy { $0.timestamp >= before && $0.timestamp <= MidiClock.now })
     }
 
+    /// A scheduled message is answered "scheduled" when sent; if a full receiver refuses it when
+    /// it falls due, the daemon tells the sender afterwards (a send report with 0 messages), so
+    /// that what was received plus what was reported lost adds up for scheduled sends too.
+    @Test func scheduledMessagesAFullReceiverRefusesAreReportedToTheSenderLate() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        let senderSession = try daemon.session()
+        defer { senderSession.close() }
+        let receiverSession = try daemon.session()
+        let release = DispatchSemaphore(value: 0)
+        defer {
+            release.signal()
+            receiverSession.close()
+        }
+        let a = try senderSession.createEndpointConnection(endpointDeviceId: defaultA)
+        let b = try receiverSession.createEndpointConnection(endpointDeviceId: defaultB)
+        let received = Atomic<Int>(0)
+        b.messageReceived = { _ in
+            // The reader thread stops at the first message: B's socket and queue fill up.
+            if received.add(1, ordering: .relaxed).newValue == 1 { release.wait() }
+        }
+        try a.open()
+        try b.open()
+        let due = MidiClock.now + 300_000_000   // all are queued before the first falls due
+        let batch = (0..<5_000).map { TimestampedUMP(timestamp: due, packet: UMPPacket(0x2090_3C00 | UInt32($0 & 0x7F))) }
+        for _ in 0..<12 { #expect(a.sendMultipleMessages(batch) == .succeeded) }
+        let sent = 12 * batch.count   // 720 kB for B: more than its 256 KiB queue and its socket hold
+        #expect(pollUntil { a.deliveryLosses.receiverOverflow > 0 }, "no late report reached the sender")
+        release.signal()
+        #expect(pollUntil { received.load(ordering: .relaxed) + Int(a.deliveryLosses.receiverOverflow) == sent },
+                "received \(received.load(ordering: .relaxed)) + reported \(a.deliveryLosses.receiverOverflow) of \(sent)")
+        #expect(a.deliveryLosses.schedulerRefused == 0 && a.deliveryLosses.rejected == 0)
+    }
+
     @Test func concurrentSendersShareConnectionsSafely() throws {
         let daemon = try SDKDaemon(config: defaultPairConfig)
         let session = try daemon.session()

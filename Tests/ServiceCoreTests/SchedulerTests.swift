@@ -33,6 +33,39 @@ struct SchedulerTests {
         #expect(service.counters.messagesRouted == 1)
     }
 
+    /// The send result of a scheduled message can only say "scheduled"; what full receivers
+    /// refuse when it falls due comes back from `deliverDue`, summed per sending connection.
+    @Test("deliveries full receivers refuse at due time are returned per sender")
+    func lateOverflowsPerSender() throws {
+        let (service, clock) = makeService()
+        let ids = try service.createLoopbackPair(try seedPair1(), origin: .transient)
+        let full = RecordingReceiver(capacity: 1), alsoFull = RecordingReceiver(capacity: 0), fine = RecordingReceiver()
+        for receiver in [full, alsoFull, fine] { _ = try service.openConnection(to: ids.b, receiver: receiver) }
+        let first = try service.openConnection(to: ids.a, receiver: RecordingReceiver())
+        let second = try service.openConnection(to: ids.a, receiver: RecordingReceiver())
+        let due = clock.time + 5_000_000
+        #expect(service.send(midi1NoteOn, timestamp: due, from: first).succeeded)
+        #expect(service.send(midi2NoteOn, timestamp: due, from: second).succeeded)
+        #expect(service.send(midi1NoteOn, timestamp: due + 1, from: first).succeeded)
+
+        // Nothing due yet: nothing to report, nothing allocated.
+        #expect(service.deliverDue(now: clock.time).isEmpty)
+        let late = service.deliverDue(now: due + 1)
+        // first: message 1 refused by alsoFull; message 3 by full (now holding 1) and alsoFull.
+        // second: message 2 refused by full and alsoFull.
+        #expect(Set(late) == [LateReceiverOverflow(sender: first, overflows: 3),
+                              LateReceiverOverflow(sender: second, overflows: 2)])
+        #expect(late.count == 2)
+        #expect(fine.messages.count == 3)
+        #expect(service.counters.receiverOverflows == 5)
+        // The two full receivers stay full: the next due message is reported again, only it.
+        #expect(service.send(midi1NoteOn, timestamp: due + 2, from: first).succeeded)
+        let fresh = RecordingReceiver()
+        _ = try service.openConnection(to: ids.b, receiver: fresh)
+        #expect(service.deliverDue(now: due + 2) == [LateReceiverOverflow(sender: first, overflows: 2)])
+        #expect(fresh.messages.count == 1)
+    }
+
     @Test("due messages come out in timestamp order, equal timestamps in sending order")
     func ordering() throws {
         let (service, clock, sender, onB, _) = try rig()

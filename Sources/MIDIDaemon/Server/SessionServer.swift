@@ -249,6 +249,26 @@ final class SessionServer {
         }
     }
 
+    // MARK: Late reports
+
+    /// Scheduled messages that full receivers refused when they fell due: each sender that is
+    /// still connected gets a send report with 0 messages and the refused deliveries, so that
+    /// its losses add up (`MidiEndpointConnection.deliveryLosses`). Senders that are not client
+    /// connections (the ALSA bridge, devices) or have closed since are skipped; the receivers'
+    /// counters have the overflow either way. Rare: a search over the sessions is fine.
+    func reportLateOverflows(_ late: [LateReceiverOverflow]) {
+        for entry in late {
+            for session in sessions.values where session.state == .ready {
+                guard let connection = session.connections.values.first(where: { $0.serviceID == entry.sender }) else {
+                    continue
+                }
+                session.sendControl(.sendReport(SendReport(connection: connection.handle, messages: 0,
+                                                           receiverOverflow: UInt32(clamping: entry.overflows))))
+                break
+            }
+        }
+    }
+
     // MARK: Per iteration
 
     private func endOfIteration() {

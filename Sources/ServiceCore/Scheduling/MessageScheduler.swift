@@ -28,6 +28,9 @@ struct ScheduledMessage {
     /// The sending endpoint. A handle, not a reference: if the endpoint goes away the message
     /// is discarded at its due time.
     var endpoint: SlotHandle
+    /// The connection it was sent on: a receiver that cannot take it when it falls due is
+    /// reported to that sender (`MidiService.deliverDue` → `LateReceiverOverflow`).
+    var sender: ConnectionID
 
     @inline(__always)
     func precedes(_ other: ScheduledMessage) -> Bool {
@@ -57,9 +60,9 @@ struct MessageScheduler {
     var first: ScheduledMessage? { heap.isEmpty ? nil : heap[0] }
 
     /// Queues a message; `false` when the queue is full.
-    mutating func insert(_ message: TimestampedUMP, endpoint: SlotHandle) -> Bool {
+    mutating func insert(_ message: TimestampedUMP, endpoint: SlotHandle, sender: ConnectionID) -> Bool {
         guard heap.count < capacity else { return false }
-        heap.append(ScheduledMessage(message: message, sequence: nextSequence, endpoint: endpoint))
+        heap.append(ScheduledMessage(message: message, sequence: nextSequence, endpoint: endpoint, sender: sender))
         nextSequence &+= 1
         siftUp(heap.count - 1)
         return true

@@ -24,7 +24,7 @@ extension MidiService {
     public func send(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, from connection: ConnectionID) -> SendResult {
         guard let record = connectionSlots.value(connection.handle) else { return .connectionClosed }
         var tally = RoutingTally()
-        let result = submit(packet.normalized, timestamp: timestamp, now: now, record: record, tally: &tally)
+        let result = submit(packet.normalized, timestamp: timestamp, now: now, record: record, sender: connection, tally: &tally)
         counters.add(tally)
         return result
     }
@@ -48,14 +48,14 @@ extension MidiService {
         defer { counters.add(tally) }
         switch record.endpoint.role {
         case .loopback, .diagnosticLoopback:
-            return sendRuns(messages, now: now, from: record.endpoint, tally: &tally)
+            return sendRuns(messages, now: now, from: record.endpoint, sender: connection, tally: &tally)
         case .diagnosticPing, .device:
             var outcome = BatchSendTally()
             var index = 0
             while index < messages.count {
                 let message = messages[index]
                 outcome.count(submit(message.packet.normalized, timestamp: message.timestamp, now: now,
-                                     record: record, tally: &tally))
+                                     record: record, sender: connection, tally: &tally))
                 index += 1
             }
             return outcome
@@ -72,7 +72,7 @@ extension MidiService {
             return words.isEmpty ? .invalidOther : .invalidWordCount
         }
         var tally = RoutingTally()
-        let result = submit(packet, timestamp: timestamp, now: clock.now(), record: record, tally: &tally)
+        let result = submit(packet, timestamp: timestamp, now: clock.now(), record: record, sender: connection, tally: &tally)
         counters.add(tally)
         return result
     }
@@ -100,7 +100,7 @@ extension MidiService {
         defer { counters.add(tally) }
         var total = SendResult()
         for message in messages {
-            let result = submit(message.packet.normalized, timestamp: message.timestamp, now: now, record: record, tally: &tally)
+            let result = submit(message.packet.normalized, timestamp: message.timestamp, now: now, record: record, sender: connection, tally: &tally)
             total.receiverOverflows += result.receiverOverflows
             guard result.succeeded else {
                 total.status = result.status
@@ -118,10 +118,17 @@ extension MidiService {
 
     /// Delivers every queued message due by `now` (within `limits.immediateTolerance`), in
     /// timestamp order, equal timestamps in sending order. Each keeps its timestamp.
-    public func deliverDue(now: UInt64) {
+    ///
+    /// Returns, per sending connection, how many deliveries full receivers refused: the send
+    /// result of a scheduled message could only say "scheduled", so this is the sender's late
+    /// report (the daemon sends it as a `SendReport` with 0 messages). Empty — and nothing
+    /// allocated — when every receiver took everything.
+    @discardableResult
+    public func deliverDue(now: UInt64) -> [LateReceiverOverflow] {
         let horizon = now.addingSaturating(limits.immediateTolerance)
         var tally = RoutingTally()
         defer { counters.add(tally) }
+        var late: [LateReceiverOverflow] = []
         while let first = scheduler.first, first.message.timestamp <= horizon {
             _ = scheduler.popFirst()
             guard let node = endpointSlots.value(first.endpoint) else {
@@ -132,17 +139,20 @@ extension MidiService {
                 counters.messagesDroppedWhileMuted += 1
                 continue
             }
-            _ = route(first.message, from: node, tally: &tally)
+            let overflows = route(first.message, from: node, tally: &tally)
+            if overflows != 0 { LateReceiverOverflow.add(overflows, for: first.sender, to: &late) }
         }
+        return late
     }
 
     /// `deliverDue(now:)` at the service clock's time.
-    public func deliverDue() { deliverDue(now: clock.now()) }
+    @discardableResult
+    public func deliverDue() -> [LateReceiverOverflow] { deliverDue(now: clock.now()) }
 
     // MARK: Internals
 
     @inline(__always)
-    func submit(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, record: ConnectionRecord,
+    func submit(_ packet: UMPPacket, timestamp: UInt64, now: UInt64, record: ConnectionRecord, sender: ConnectionID,
                 tally: inout RoutingTally) -> SendResult {
         let node = record.endpoint
         if case .diagnosticPing = node.role { return answerPing(packet, now: now, receiver: record.receiver) }
@@ -154,7 +164,7 @@ extension MidiService {
         if stamp == 0 {
             if node.stampsZeroTimestamps { stamp = now }
         } else if stamp > now && stamp - now > limits.immediateTolerance {
-            return schedule(TimestampedUMP(timestamp: stamp, packet: packet), now: now, on: node)
+            return schedule(TimestampedUMP(timestamp: stamp, packet: packet), now: now, on: node, sender: sender)
         }
         return SendResult(messagesAccepted: 1,
                           receiverOverflows: route(TimestampedUMP(timestamp: stamp, packet: packet), from: node, tally: &tally))
@@ -167,7 +177,7 @@ extension MidiService {
     /// (its capture may notify observers, who must see it after what came before it).
     @inline(__always)
     func sendRuns(_ messages: UnsafeMutableBufferPointer<TimestampedUMP>, now: UInt64, from node: EndpointNode,
-                  tally: inout RoutingTally) -> BatchSendTally {
+                  sender: ConnectionID, tally: inout RoutingTally) -> BatchSendTally {
         if node.model.isMuted {
             counters.messagesDroppedWhileMuted += UInt64(messages.count)
             return BatchSendTally(accepted: messages.count)
@@ -187,7 +197,7 @@ extension MidiService {
             } else if stamp > now && stamp - now > tolerance {
                 // Not due now: deliver what precedes it, then schedule (or refuse) it alone.
                 outcome.receiverOverflows += deliverRun(messages, runStart..<index, from: node, tally: &tally)
-                outcome.count(schedule(TimestampedUMP(timestamp: stamp, packet: packet), now: now, on: node))
+                outcome.count(schedule(TimestampedUMP(timestamp: stamp, packet: packet), now: now, on: node, sender: sender))
                 notDueNow += 1
                 index += 1
                 runStart = index
@@ -229,12 +239,12 @@ extension MidiService {
     /// A message with a timestamp beyond the immediate tolerance: queued for `deliverDue`, or
     /// refused when too far ahead or the queue is full.
     @inline(__always)
-    func schedule(_ message: TimestampedUMP, now: UInt64, on node: EndpointNode) -> SendResult {
+    func schedule(_ message: TimestampedUMP, now: UInt64, on node: EndpointNode, sender: ConnectionID) -> SendResult {
         guard message.timestamp - now <= limits.maximumLookAhead else {
             counters.messagesRefusedTooFarAhead += 1
             return .timestampOutOfRange
         }
-        guard scheduler.insert(message, endpoint: node.handle) else {
+        guard scheduler.insert(message, endpoint: node.handle, sender: sender) else {
             counters.messagesRefusedQueueFull += 1
             return .scheduleQueueFull
         }
