@@ -4,8 +4,9 @@ import CALSA
 import Glibc
 #endif
 
-/// The part common to rawmidi inputs and outputs: an open `snd_rawmidi_t`, non-blocking, and
-/// the one descriptor the poll loop watches.
+/// The part common to rawmidi inputs and outputs: an open `snd_rawmidi_t`, non-blocking, the
+/// one descriptor the poll loop watches, a status buffer, and what a read's or write's result
+/// means.
 ///
 /// Rawmidi substreams are exclusive: while one is open here, another program's open of the same
 /// substream fails with `EBUSY` (and the reverse). Opening never waits for a busy substream
@@ -14,6 +15,8 @@ final class RawMIDIHandle {
     let handle: OpaquePointer
     let address: RawMIDISubstreamAddress
     let fileDescriptor: Int32
+    /// Filled by `queryStatus()`; allocated once with the handle.
+    private let status: OpaquePointer
     private var closed = false
 
     enum Direction: String { case input, output }
@@ -35,9 +38,32 @@ final class RawMIDIHandle {
             throw ALSAError(code: -EINVAL,
                             operation: "snd_rawmidi_poll_descriptors(\"\(address.name)\"): \(count) descriptors, expected 1")
         }
+        var s: OpaquePointer?
+        guard snd_rawmidi_status_malloc(&s) == 0, let s else {
+            snd_rawmidi_close(opened)
+            throw ALSAError(code: -ENOMEM, operation: "snd_rawmidi_status_malloc(\(address.name))")
+        }
         handle = opened
         self.address = address
         fileDescriptor = pfd.fd
+        status = s
+    }
+
+    /// The substream's current status (overruns for an input, room for an output), valid until
+    /// the next call.
+    func queryStatus() throws(ALSAError) -> OpaquePointer {
+        try check(snd_rawmidi_status(handle, status), "snd_rawmidi_status(\(address.name))")
+        return status
+    }
+
+    /// What `snd_rawmidi_read`/`snd_rawmidi_write` returned: the bytes moved; 0 when the call
+    /// would have had to wait (`EAGAIN`: nothing to read, no room to write); any other error
+    /// thrown with `operation`.
+    func transferred(_ result: Int, _ operation: @autoclosure () -> String) throws(ALSAError) -> Int {
+        if result >= 0 { return result }
+        let code = Int32(truncatingIfNeeded: result)
+        if code == -EAGAIN || code == -EWOULDBLOCK { return 0 }
+        throw ALSAError(code: code, operation: operation())
     }
 
     func close() {
@@ -46,5 +72,8 @@ final class RawMIDIHandle {
         snd_rawmidi_close(handle)
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        snd_rawmidi_status_free(status)
+    }
 }

@@ -11,7 +11,6 @@ import Glibc
 /// substream for other programs.
 public final class RawMIDIInput {
     private let raw: RawMIDIHandle
-    private let status: OpaquePointer
 
     public var address: RawMIDISubstreamAddress { raw.address }
     /// The character device's descriptor, for `poll`. Owned by this object.
@@ -20,17 +19,6 @@ public final class RawMIDIInput {
     /// Opens `hw:C,D,S` for input. Throws `EBUSY` when another program has it open.
     public init(_ address: RawMIDISubstreamAddress) throws(ALSAError) {
         raw = try RawMIDIHandle(address, direction: .input)
-        var s: OpaquePointer?
-        guard snd_rawmidi_status_malloc(&s) == 0, let s else {
-            raw.close()
-            throw ALSAError(code: -ENOMEM, operation: "snd_rawmidi_status_malloc(\(address.name))")
-        }
-        status = s
-    }
-
-    deinit {
-        raw.close()
-        snd_rawmidi_status_free(status)
     }
 
     /// Reads what has arrived, without waiting. Returns the number of bytes read; 0 when
@@ -38,18 +26,13 @@ public final class RawMIDIInput {
     /// unplugged.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ALSAError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        let n = snd_rawmidi_read(raw.handle, base, buffer.count)
-        if n >= 0 { return n }
-        let code = Int32(truncatingIfNeeded: n)
-        if code == -EAGAIN || code == -EWOULDBLOCK { return 0 }
-        throw ALSAError(code: code, operation: "snd_rawmidi_read(\(raw.address.name))")
+        return try raw.transferred(snd_rawmidi_read(raw.handle, base, buffer.count), "snd_rawmidi_read(\(raw.address.name))")
     }
 
     /// How often the kernel's input buffer overflowed since the last call (bytes were lost
     /// because they were not read in time).
     public func takeOverruns() throws(ALSAError) -> Int {
-        try check(snd_rawmidi_status(raw.handle, status), "snd_rawmidi_status(\(raw.address.name))")
-        return Int(snd_rawmidi_status_get_xruns(status))
+        Int(snd_rawmidi_status_get_xruns(try raw.queryStatus()))
     }
 
     /// Releases the substream now (deinit does the same).

@@ -14,7 +14,6 @@ import Glibc
 /// device that is going away or a daemon that is stopping.
 public final class RawMIDIOutput {
     private let raw: RawMIDIHandle
-    private let status: OpaquePointer
     /// The kernel buffer's size in bytes (for `pendingByteCount`).
     public let kernelBufferSize: Int
 
@@ -25,46 +24,30 @@ public final class RawMIDIOutput {
     /// Opens `hw:C,D,S` for output. Throws `EBUSY` when another program has it open.
     public init(_ address: RawMIDISubstreamAddress) throws(ALSAError) {
         let raw = try RawMIDIHandle(address, direction: .output)
-        var s: OpaquePointer?
         var p: OpaquePointer?
-        guard snd_rawmidi_status_malloc(&s) == 0, let s else {
-            throw ALSAError(code: -ENOMEM, operation: "snd_rawmidi_status_malloc(\(address.name))")
-        }
         guard snd_rawmidi_params_malloc(&p) == 0, let p else {
-            snd_rawmidi_status_free(s)
             throw ALSAError(code: -ENOMEM, operation: "snd_rawmidi_params_malloc(\(address.name))")
         }
         defer { snd_rawmidi_params_free(p) }
         let current = snd_rawmidi_params_current(raw.handle, p)
         guard current >= 0 else {
-            snd_rawmidi_status_free(s)
             throw ALSAError(code: current, operation: "snd_rawmidi_params_current(\(address.name))")
         }
         kernelBufferSize = snd_rawmidi_params_get_buffer_size(p)
         self.raw = raw
-        status = s
-    }
-
-    deinit {
-        raw.close()
-        snd_rawmidi_status_free(status)
     }
 
     /// Writes as many of `bytes` as the kernel takes now; returns that count (0 when its buffer
     /// is full). Throws on any other error — `ENODEV` once the device is unplugged.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ALSAError) -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
-        let n = snd_rawmidi_write(raw.handle, base, bytes.count)
-        if n >= 0 { return n }
-        let code = Int32(truncatingIfNeeded: n)
-        if code == -EAGAIN || code == -EWOULDBLOCK { return 0 }
-        throw ALSAError(code: code, operation: "snd_rawmidi_write(\(raw.address.name), \(bytes.count) bytes)")
+        return try raw.transferred(snd_rawmidi_write(raw.handle, base, bytes.count),
+                                   "snd_rawmidi_write(\(raw.address.name), \(bytes.count) bytes)")
     }
 
     /// Bytes written but not yet taken by the device driver.
     public func pendingByteCount() throws(ALSAError) -> Int {
-        try check(snd_rawmidi_status(raw.handle, status), "snd_rawmidi_status(\(raw.address.name))")
-        let available = Int(snd_rawmidi_status_get_avail(status))
+        let available = Int(snd_rawmidi_status_get_avail(try raw.queryStatus()))
         return max(0, kernelBufferSize - available)
     }
 
