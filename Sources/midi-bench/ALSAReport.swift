@@ -34,10 +34,9 @@ struct ALSAReport: Codable {
         }
 
         var rates: [Double] { throughputRuns.map(\.messagesPerSecond).sorted() }
-        var eventsPerSecond: Double? { rates.isEmpty ? nil : rates[(rates.count - 1) / 2] }
+        var eventsPerSecond: Double? { rates.medianRound }
         func medianRound(_ percentile: (LatencySummary) -> UInt64) -> Double? {
-            let values = latencyRuns.compactMap { $0.latency.map(percentile) }.sorted()
-            return values.isEmpty ? nil : Double(values[(values.count - 1) / 2])
+            latencyRuns.compactMap { $0.latency.map(percentile) }.sorted().medianRound.map(Double.init)
         }
         var sent: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.sent } }
         var lost: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.lost } }

@@ -37,8 +37,7 @@ struct BenchReport: Codable {
         /// A latency percentile of each round, the median round's: one round spoilt by a burst
         /// of load elsewhere on the machine moves it little (it does move the merged figure).
         func medianRound(_ percentile: (LatencySummary) -> UInt64) -> Double? {
-            let values = latencyRuns.compactMap { $0.receiver.latency.map(percentile) }.sorted()
-            return values.isEmpty ? nil : Double(values[(values.count - 1) / 2])
+            latencyRuns.compactMap { $0.receiver.latency.map(percentile) }.sorted().medianRound.map(Double.init)
         }
 
         /// CPU per message in the throughput runs, all rounds together: (sender, forwarder,
@@ -61,8 +60,8 @@ struct BenchReport: Codable {
             guard messages > 0, forwarded.count == latencyRuns.count else { return nil }
             return Double(forwarded.reduce(0, +)) / messages
         }
-        /// The median round (the lower middle one for an even count).
-        var messagesPerSecond: Double? { rates.isEmpty ? nil : rates[(rates.count - 1) / 2] }
+        /// The median round.
+        var messagesPerSecond: Double? { rates.medianRound }
         /// Lost: never arrived, or the daemon reported it undelivered.
         var lost: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.lost } }
         var outOfOrder: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.receiver.outOfOrder } }
@@ -243,4 +242,11 @@ extension BenchReport {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+extension Array where Element: Comparable {
+    /// The median of per-round figures sorted ascending: the middle one, the lower middle one
+    /// for an even count (a real round, never an average of two); nil when there is none. The
+    /// "median round" of both reports (`midi-bench all` and `midi-bench alsa`).
+    var medianRound: Element? { isEmpty ? nil : self[(count - 1) / 2] }
 }
