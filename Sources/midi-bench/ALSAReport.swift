@@ -36,7 +36,7 @@ struct ALSAReport: Codable {
         var rates: [Double] { throughputRuns.map(\.messagesPerSecond).sorted() }
         var eventsPerSecond: Double? { rates.medianRound }
         func medianRound(_ percentile: (LatencySummary) -> UInt64) -> Double? {
-            latencyRuns.compactMap { $0.latency.map(percentile) }.sorted().medianRound.map(Double.init)
+            latencyRuns.compactMap { $0.latency.map(percentile) }.sorted().medianRound.map { Double($0) }
         }
         var sent: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.sent } }
         var lost: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.lost } }

@@ -37,7 +37,7 @@ struct BenchReport: Codable {
         /// A latency percentile of each round, the median round's: one round spoilt by a burst
         /// of load elsewhere on the machine moves it little (it does move the merged figure).
         func medianRound(_ percentile: (LatencySummary) -> UInt64) -> Double? {
-            latencyRuns.compactMap { $0.receiver.latency.map(percentile) }.sorted().medianRound.map(Double.init)
+            latencyRuns.compactMap { $0.receiver.latency.map(percentile) }.sorted().medianRound.map { Double($0) }
         }
 
         /// CPU per message in the throughput runs, all rounds together: (sender, forwarder,
