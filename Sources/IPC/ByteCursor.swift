@@ -1,5 +1,7 @@
 /// Bounds-checked little-endian reads from an untrusted frame. Every read names what it was
-/// reading, so a rejection says which field was short.
+/// reading, so a rejection says which field was short. The name is an autoclosure, built only
+/// when a read fails: a caller interpolating a count into it (`"UMP batch of \(n) messages"`)
+/// must not allocate a String for every frame that is fine.
 struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
@@ -14,39 +16,39 @@ struct ByteReader {
     /// Advances past `count` bytes the caller has already bounds-checked.
     mutating func skip(_ count: Int) { offset += count }
 
-    mutating func require(_ count: Int, _ what: String) throws(FrameError) {
+    mutating func require(_ count: Int, _ what: @autoclosure () -> String) throws(FrameError) {
         guard count >= 0, remaining >= count else {
-            throw .truncated(what: what, needed: count, available: remaining)
+            throw .truncated(what: what(), needed: count, available: remaining)
         }
     }
 
-    mutating func u8(_ what: String) throws(FrameError) -> UInt8 {
-        try require(1, what)
+    mutating func u8(_ what: @autoclosure () -> String) throws(FrameError) -> UInt8 {
+        try require(1, what())
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    mutating func u16(_ what: String) throws(FrameError) -> UInt16 {
-        try require(2, what)
+    mutating func u16(_ what: @autoclosure () -> String) throws(FrameError) -> UInt16 {
+        try require(2, what())
         defer { offset += 2 }
         return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
-    mutating func u32(_ what: String) throws(FrameError) -> UInt32 {
-        try require(4, what)
+    mutating func u32(_ what: @autoclosure () -> String) throws(FrameError) -> UInt32 {
+        try require(4, what())
         defer { offset += 4 }
         return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    mutating func u64(_ what: String) throws(FrameError) -> UInt64 {
-        try require(8, what)
+    mutating func u64(_ what: @autoclosure () -> String) throws(FrameError) -> UInt64 {
+        try require(8, what())
         defer { offset += 8 }
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
     /// The next `count` bytes, as a slice of the frame (no copy).
-    mutating func bytes(_ count: Int, _ what: String) throws(FrameError) -> UnsafeRawBufferPointer {
-        try require(count, what)
+    mutating func bytes(_ count: Int, _ what: @autoclosure () -> String) throws(FrameError) -> UnsafeRawBufferPointer {
+        try require(count, what())
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
     }
@@ -58,20 +60,20 @@ struct ByteReader {
     }
 
     /// A `u16` length followed by that many UTF-8 bytes, at most `maximum` of them.
-    mutating func string(_ what: String, maximum: Int) throws(FrameError) -> String {
-        let length = Int(try u16("\(what) length"))
+    mutating func string(_ what: @autoclosure () -> String, maximum: Int) throws(FrameError) -> String {
+        let length = Int(try u16("\(what()) length"))
         guard length <= maximum else {
-            throw .invalidText(field: what, reason: "\(length) bytes long, at most \(maximum) allowed")
+            throw .invalidText(field: what(), reason: "\(length) bytes long, at most \(maximum) allowed")
         }
-        let raw = try bytes(length, what)
+        let raw = try bytes(length, what())
         guard let text = String(validating: raw, as: UTF8.self) else {
-            throw .invalidText(field: what, reason: "not valid UTF-8")
+            throw .invalidText(field: what(), reason: "not valid UTF-8")
         }
         return text
     }
 
-    func expectEnd(_ what: String) throws(FrameError) {
-        guard remaining == 0 else { throw .trailingBytes(what: what, count: remaining) }
+    func expectEnd(_ what: @autoclosure () -> String) throws(FrameError) {
+        guard remaining == 0 else { throw .trailingBytes(what: what(), count: remaining) }
     }
 }
 

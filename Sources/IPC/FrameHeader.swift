@@ -30,8 +30,10 @@ public struct FrameHeader: Hashable, Sendable {
         guard let kind = FrameKind(rawValue: rawKind) else { throw .unknownKind(rawKind) }
         let rawFlags = try reader.u8("frame flags")
         let flags = FrameFlags(rawValue: rawFlags)
-        let allowed: FrameFlags = kind.isFragmentable ? [.moreFragments]
-            : kind == .umpBatch ? [.reportRequested] : []
+        // Single flags, not array literals: an unoptimised build allocates an array for those,
+        // once per received frame.
+        let allowed: FrameFlags = kind.isFragmentable ? .moreFragments
+            : kind == .umpBatch ? .reportRequested : FrameFlags()
         guard allowed.isSuperset(of: flags) else { throw .invalidFlags(kind: rawKind, flags: rawFlags) }
         let declared = Int(try reader.u32("payload length"))
         guard declared == reader.remaining else {

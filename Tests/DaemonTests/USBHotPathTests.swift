@@ -7,26 +7,16 @@ import UMP
 /// The USB device path allocates nothing per message — UMP to a device (types 2, 4, 3) with the
 /// per-iteration flush, and bytes from a device to UMP — even unoptimised.
 ///
-/// Counting needs a `malloc` shim loaded into the test process; without it the test is skipped.
-/// Build and run:
+/// Counting needs the `malloc` shim (tests/support/malloc_count.c) loaded into the test
+/// process; it counts the test's own thread, as other tests run in parallel. `scripts/test`
+/// preloads it; plain `swift test` skips this test and says why. By hand:
 ///
-///     cat > /tmp/mshim.c <<'C'
-///     #define _GNU_SOURCE
-///     #include <stddef.h>
-///     extern void *__libc_malloc(size_t); extern void *__libc_calloc(size_t, size_t);
-///     extern void *__libc_realloc(void *, size_t);
-///     static unsigned long count;
-///     void *malloc(size_t n) { __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED); return __libc_malloc(n); }
-///     void *calloc(size_t a, size_t b) { __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED); return __libc_calloc(a, b); }
-///     void *realloc(void *p, size_t n) { __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED); return __libc_realloc(p, n); }
-///     unsigned long shim_malloc_count(void) { return count; }
-///     C
-///     gcc -shared -fPIC -O2 -o /tmp/libmshim.so /tmp/mshim.c
-///     LD_PRELOAD=/tmp/libmshim.so swift test --filter USBHotPathTests
+///     gcc -O2 -shared -fPIC -o /tmp/malloc_count.so tests/support/malloc_count.c
+///     LD_PRELOAD=/tmp/malloc_count.so swift test --filter USBHotPathTests
 @Suite("USB hot path")
 struct USBHotPathTests {
     typealias Counter = @convention(c) () -> UInt
-    static let counter: Counter? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "shim_malloc_count")
+    static let counter: Counter? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "shim_thread_malloc_count")
         .map { unsafeBitCast($0, to: Counter.self) }
 
     /// Mallocs during `rounds` rounds of: a MIDI 1.0 note, a MIDI 2.0 note and a two-packet SysEx
@@ -67,7 +57,7 @@ struct USBHotPathTests {
         return used
     }
 
-    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (see the comment above)"))
+    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (tests/support/malloc_count.c; scripts/test loads it)"))
     func noAllocationPerMessage() throws {
         let count = try #require(Self.counter)
         let none = try mallocs(rounds: 0, count: count)

@@ -1,8 +1,13 @@
 /*
- * Counts heap allocations of a process, for the alsa-bridge VM group's allocation check:
- *     LD_PRELOAD=malloc_count.so MALLOC_COUNT_FILE=/tmp/n midisrv …
- * writes the number of malloc/calloc/realloc/memalign-family calls to MALLOC_COUNT_FILE when
- * the process exits. Wraps glibc's own entry points (__libc_malloc …), so no dlsym recursion.
+ * Counts heap allocations of a process. Two users:
+ *   - the alsa-bridge VM group's allocation check:
+ *         LD_PRELOAD=malloc_count.so MALLOC_COUNT_FILE=/tmp/n midisrv …
+ *     writes the number of malloc/calloc/realloc/memalign-family calls to MALLOC_COUNT_FILE
+ *     when the process exits;
+ *   - in-process tests (`swift test` under scripts/test, which preloads it): they look up
+ *     shim_thread_malloc_count() with dlsym and compare it before and after the code under
+ *     test, on the test's own thread; without the shim they skip, saying so.
+ * Wraps glibc's own entry points (__libc_malloc …), so no dlsym recursion.
  *
  * A measuring window: with MALLOC_TRACE_FILE=path set, SIGUSR2 opens the window and a second
  * SIGUSR2 closes it. Every allocation inside it is counted apart and its raw return addresses
@@ -29,6 +34,7 @@ static atomic_ulong allocations, window_allocations;
 static atomic_int window_open;
 static int trace_fd = -1;
 static __thread int inside;
+static __thread unsigned long thread_allocations;
 
 static void toggle_window(int signal) {
     (void)signal;
@@ -44,6 +50,12 @@ __attribute__((constructor)) static void setup(void) {
     action.sa_handler = toggle_window;
     action.sa_flags = SA_RESTART;
     sigaction(SIGUSR2, &action, NULL);
+    /* A process started from a thread that blocks signals (a test runner's worker thread)
+     * inherits that mask; the window must still open. */
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
 static void trace(void) {
@@ -61,6 +73,7 @@ static void trace(void) {
 
 static inline void counted(void) {
     atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    thread_allocations++;
     if (!inside) {
         inside = 1;
         trace();
@@ -78,6 +91,17 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
     if (!p) return ENOMEM;
     *out = p;
     return 0;
+}
+
+/* The allocations so far, for tests in the same process (found with dlsym): of the whole
+ * process, and of the calling thread — what a test measuring its own synchronous code uses, as
+ * other tests run in parallel with it. */
+unsigned long shim_malloc_count(void) {
+    return atomic_load_explicit(&allocations, memory_order_relaxed);
+}
+
+unsigned long shim_thread_malloc_count(void) {
+    return thread_allocations;
 }
 
 __attribute__((destructor)) static void report(void) {
