@@ -64,7 +64,7 @@ final class DaemonProcess {
     let sandbox: DaemonSandbox
 
     init(_ sandbox: DaemonSandbox, extraArguments: [String] = [], logName: String = "midisrv.log", waitForSocket: Bool = true,
-         journal: Bool = false) throws {
+         journal: Bool = false, environment extraEnvironment: [String: String] = [:]) throws {
         guard let binary = MidisrvBinary.path else {
             throw HarnessError("midisrv binary not found next to the tests or in .build/debug; run `swift build` first")
         }
@@ -82,6 +82,7 @@ final class DaemonProcess {
             guard stat(logPath, &info) == 0 else { throw HarnessError("stat \(logPath) failed") }
             environment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
         }
+        environment.merge(extraEnvironment) { _, extra in extra }
         process.environment = environment
         let log = FileHandle(forWritingAtPath: logPath)
         process.standardError = log

@@ -53,10 +53,10 @@ final class SDKDaemon {
     private(set) var process: DaemonProcess
     private var generation = 0
 
-    init(config: String? = nil) throws {
+    init(config: String? = nil, environment: [String: String] = [:]) throws {
         sandbox = try DaemonSandbox()
         if let config { try sandbox.writeConfig(config) }
-        process = try DaemonProcess(sandbox)
+        process = try DaemonProcess(sandbox, environment: environment)
     }
 
     var socketPath: String { sandbox.socketPath }

@@ -252,7 +252,11 @@ public final class EventLoop {
                     i += 1
                 }
             }
-            for (token, events) in ready {
+            // By index, not `for … in`: an unoptimised build allocates for the iterator.
+            var position = 0
+            while position < ready.count {
+                let (token, events) = ready[position]
+                position += 1
                 // A handler earlier in this pass may have unregistered this one.
                 guard let index = Self.index(of: token, in: registrations, { $0.token }) else { continue }
                 registrations[index].handler(events)

@@ -60,7 +60,14 @@ final class PendingBatches {
     /// Sends every pending batch (or queues it when the socket is full).
     func flush() {
         guard !sessions.isEmpty else { return }
-        for session in sessions { session.flushListed() }
+        // By index, not `for … in`: an unoptimised build allocates for the iterator's element
+        // access on every flush, i.e. per received frame on a paced stream (what the daemon
+        // hot-path test counts).
+        var index = 0
+        while index < sessions.count {
+            sessions[index].flushListed()
+            index += 1
+        }
         sessions.removeAll(keepingCapacity: true)
     }
 }
