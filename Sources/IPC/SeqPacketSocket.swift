@@ -5,8 +5,12 @@ import Glibc
 ///
 /// A thin typed wrapper in the spirit of swift-system's `FileDescriptor`: a copyable value around
 /// the descriptor, explicit `close()`, every failure a `SystemError` naming the call and `errno`.
-/// Every socket is created `SOCK_CLOEXEC | SOCK_NONBLOCK`; sends and receives never block (wait
-/// with `poll(for:timeoutMilliseconds:)` or the caller's own event loop).
+/// Every socket is created `SOCK_CLOEXEC | SOCK_NONBLOCK`, and every send and plain receive passes
+/// `MSG_DONTWAIT`, so they never block whatever the descriptor's mode (wait with
+/// `poll(for:timeoutMilliseconds:)` or the caller's own event loop). A thread that does nothing
+/// but read may instead switch the socket to blocking mode (`setBlocking(true)`) and use
+/// `receive(into:waiting: true)`: one system call per datagram where poll + read + the read
+/// that finds the socket empty take three.
 public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
     /// The underlying descriptor; owned by whoever calls `close()`.
     public let fileDescriptor: Int32
@@ -125,16 +129,21 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
         case endOfStream
     }
 
-    /// Receives one datagram into `buffer` without blocking (`recvmsg` with `MSG_DONTWAIT`),
-    /// reporting truncation instead of silently cutting the frame.
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> ReceiveOutcome {
+    /// Receives one datagram into `buffer`, reporting truncation instead of silently cutting the
+    /// frame. Without `waiting` it does not block (`recvmsg` with `MSG_DONTWAIT`). With
+    /// `waiting` on a socket in blocking mode (`setBlocking(true)`) it waits until a datagram
+    /// arrives (`.frame`), the socket is shut down — by the peer or by `shutdown()` from another
+    /// thread (`.endOfStream`) — or the receive timeout passes (`setReceiveTimeout`,
+    /// `.wouldBlock`). On a socket still in non-blocking mode `waiting` changes nothing.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = false) throws(SystemError) -> ReceiveOutcome {
+        let flags = waiting ? Int32(MSG_CMSG_CLOEXEC) : Int32(MSG_DONTWAIT) | Int32(MSG_CMSG_CLOEXEC)
         var iov = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
         return try withUnsafeMutablePointer(to: &iov) { (iovPointer) throws(SystemError) -> ReceiveOutcome in
             var message = msghdr()
             message.msg_iov = iovPointer
             message.msg_iovlen = 1
             while true {
-                let n = Glibc.recvmsg(fileDescriptor, &message, Int32(MSG_DONTWAIT) | Int32(MSG_CMSG_CLOEXEC))
+                let n = Glibc.recvmsg(fileDescriptor, &message, flags)
                 if n > 0 {
                     if message.msg_flags & Int32(MSG_TRUNC) != 0 { return .truncated(byteCount: n) }
                     return .frame(byteCount: n)
@@ -177,6 +186,26 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
         var value = Int32(clamping: bytes)
         guard Glibc.setsockopt(fileDescriptor, SOL_SOCKET, SO_SNDBUF, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
             throw .current("setsockopt(SO_SNDBUF)")
+        }
+    }
+
+    /// Switches the descriptor between blocking and non-blocking mode (`O_NONBLOCK`). Sends and
+    /// plain receives pass `MSG_DONTWAIT` and stay non-blocking either way; only
+    /// `receive(into:waiting: true)` and `connect`/`accept` see the mode. The mode belongs to the
+    /// open file: descriptors `dup`ed from this one share it.
+    public func setBlocking(_ blocking: Bool) throws(SystemError) {
+        let flags = fcntl(fileDescriptor, F_GETFL)
+        guard flags >= 0 else { throw .current("fcntl(F_GETFL)") }
+        let wanted = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK
+        guard wanted == flags || fcntl(fileDescriptor, F_SETFL, wanted) == 0 else { throw .current("fcntl(F_SETFL)") }
+    }
+
+    /// `SO_RCVTIMEO`: the longest a waiting receive blocks before answering `.wouldBlock`
+    /// (0 = no limit).
+    public func setReceiveTimeout(milliseconds: Int) throws(SystemError) {
+        var value = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        guard Glibc.setsockopt(fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            throw .current("setsockopt(SO_RCVTIMEO)")
         }
     }
 

@@ -25,6 +25,8 @@ final class SocketLink: BenchSender, BenchReceiver {
     /// Sends since the socket was last read: reports are rare, so a pure sender reads only
     /// every `drainInterval` sends (one syscall less per paced latency message).
     private var sendsSinceDrain = 0
+    /// `run` switched the socket to blocking mode with a receive timeout.
+    private var receivesWaiting = false
     static let drainInterval = 64
 
     init(socket: SeqPacketSocket, connection: ConnectionHandle) {
@@ -108,24 +110,33 @@ final class SocketLink: BenchSender, BenchReceiver {
 
     // MARK: Receiving
 
+    /// Receives as the SDK's reader thread does — blocked in `recvmsg`, one system call per
+    /// datagram — so that the baseline's receiving end and the raw-IPC one cost what the SDK's
+    /// does, and the comparison is of what lies between. A 20 ms receive timeout lets the loop
+    /// notice the start and idle limits. The mode is set once (the ping probe calls `run` per
+    /// round trip).
     func run(_ sink: MessageSink, ready: () -> Void, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError) {
+        if !receivesWaiting {
+            do {
+                try socket.setBlocking(true)   // sends pass MSG_DONTWAIT: unaffected
+                try socket.setReceiveTimeout(milliseconds: 20)
+            } catch {
+                throw .system(error.operation, error.errno)
+            }
+            receivesWaiting = true
+        }
         ready()   // the connection is open: what is sent now waits in the socket
         var lastArrival = BenchClock.now()
         var started = false
         while !sink.isDone {
             let outcome: SeqPacketSocket.ReceiveOutcome
-            do { outcome = try socket.receive(into: receiveStorage.bytes) } catch {
+            do { outcome = try socket.receive(into: receiveStorage.bytes, waiting: true) } catch {
                 throw .system(error.operation, error.errno)
             }
             switch outcome {
             case .wouldBlock:
                 let limit = started ? idleTimeout : startTimeout
-                let now = BenchClock.now()
-                if now &- lastArrival >= limit { return }   // the sink reports what is missing
-                let waitMilliseconds = Int32(clamping: (limit - (now &- lastArrival)) / 1_000_000 + 1)
-                do { _ = try socket.poll(for: .readable, timeoutMilliseconds: waitMilliseconds) } catch {
-                    throw .system(error.operation, error.errno)
-                }
+                if BenchClock.now() &- lastArrival >= limit { return }   // the sink reports what is missing
             case .endOfStream:
                 return
             case .truncated(let count):

@@ -14,7 +14,8 @@ import UMP
 /// process-wide client behind static calls is a session too.
 ///
 /// Threads:
-/// - the **reader thread** (one per client) is the only one that reads the socket. It decodes
+/// - the **reader thread** (one per client) is the only one that reads the socket, blocking in
+///   `recvmsg` (the descriptor is in blocking mode; `close()` wakes it with `shutdown`). It decodes
 ///   UMP batches in place and calls message callbacks, runs request completions, routes events,
 ///   and reconnects. Routing tables (`ReaderState`) are touched by this thread only, so the
 ///   receive path takes no lock except one per batch for the connection's handler snapshot.
@@ -126,13 +127,18 @@ final class ServiceClient: Sendable {
         for watcher in held.watchers.values { watcher.detachForClose() }
         returnWatch.withLock { $0 = nil }
         failAllPending(with: .closed(what: "the MIDI session"))
-        wake()
+        wake()   // a reader waiting to reconnect
+        link.withLock { state in
+            // A reader blocked in recvmsg: a shut-down socket reads as end of stream.
+            if state.descriptorOpen { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        }
         if !isOnReaderThread {
             _ = readerExited.wait(timeout: .now() + .seconds(5))
         }
     }
 
-    /// Wakes the reader thread's poll. A no-op once the reader has gone (it needs no waking).
+    /// Wakes the reader thread from its wait between reconnection attempts. A no-op once the
+    /// reader has gone (it needs no waking).
     private func wake() {
         wakePipeOpen.withLock { open in
             guard open else { return }
@@ -340,43 +346,30 @@ final class ServiceClient: Sendable {
     }
 
     /// Reads and dispatches frames until the link breaks (returns why) or the client closes
-    /// (returns nil).
+    /// (returns nil). The reader blocks in `recvmsg` itself — one system call per datagram, where
+    /// poll + read + the read that finds the socket empty took three, each a few µs on the
+    /// receiving end of every message's latency. `close()` ends the wait with `shutdown`. Senders
+    /// are unaffected by the descriptor's blocking mode: they pass `MSG_DONTWAIT`.
     private func pumpUntilLinkLost() -> String? {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        do { try socket.setBlocking(true) } catch { return error.description }
         let buffer = reader.buffer
-        while true {
-            fds[0].revents = 0
-            fds[1].revents = 0
-            if Glibc.poll(&fds, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                return "poll: \(String(cString: strerror(errno)))"
+        while !isClosed {
+            let outcome: SeqPacketSocket.ReceiveOutcome
+            do { outcome = try socket.receive(into: buffer.bytes, waiting: true) } catch {
+                return error.description
             }
-            if fds[1].revents != 0 {
-                drainWakePipe()
-                if isClosed { return nil }
+            switch outcome {
+            case .frame(let count):
+                if let reason = dispatch(UnsafeRawBufferPointer(rebasing: buffer.bytes[0..<count])) { return reason }
+            case .truncated(let count):
+                return "the service sent a \(count)-byte frame, larger than the protocol allows"
+            case .wouldBlock:
+                continue   // no receive timeout is set; only a spurious wake-up gets here
+            case .endOfStream:
+                return isClosed ? nil : "the service closed the connection"
             }
-            guard fds[0].revents != 0 else { continue }
-            // Drain what is there, then poll again (checking for close in between).
-            while !isClosed {
-                let outcome: SeqPacketSocket.ReceiveOutcome
-                do { outcome = try socket.receive(into: buffer.bytes) } catch {
-                    return error.description
-                }
-                switch outcome {
-                case .frame(let count):
-                    if let reason = dispatch(UnsafeRawBufferPointer(rebasing: buffer.bytes[0..<count])) { return reason }
-                case .truncated(let count):
-                    return "the service sent a \(count)-byte frame, larger than the protocol allows"
-                case .wouldBlock:
-                    break
-                case .endOfStream:
-                    return "the service closed the connection"
-                }
-                if case .wouldBlock = outcome { break }
-            }
-            if isClosed { return nil }
         }
+        return nil
     }
 
     private func drainWakePipe() {
@@ -472,6 +465,10 @@ final class ServiceClient: Sendable {
                     _ = dup2(fresh.fileDescriptor, fd)
                     _ = fcntl(fd, F_SETFD, FD_CLOEXEC)   // dup2 clears close-on-exec
                     fresh.close()
+                    // A close() that shut the old socket down before the dup2 would leave the
+                    // reader blocked on this one: closedFlag is set before close() takes this
+                    // lock, so it is seen here.
+                    if isClosed { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
                     state.welcome = welcome
                     state.up = true
                 }
