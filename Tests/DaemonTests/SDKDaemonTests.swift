@@ -415,6 +415,30 @@ struct SDKDaemonTests {
         }
     }
 
+    /// The reader thread blocks in `recvmsg`; `close()` must wake it wherever it waits — on an
+    /// idle socket, or between reconnection attempts — instead of falling back to its 5 s
+    /// give-up. (A bound for a hang, not a speed measurement.)
+    @Test func closeWakesTheReaderWhereverItWaits() throws {
+        let daemon = try SDKDaemon(config: defaultPairConfig)
+        for round in 0..<5 {
+            let session = try daemon.session("idle \(round)")
+            let b = try session.createEndpointConnection(endpointDeviceId: defaultB)
+            try b.open()
+            usleep(20_000)   // the reader is back in its wait
+            let start = Date()
+            session.close()
+            #expect(Date().timeIntervalSince(start) < 2, "round \(round): close() waited for the reader to give up")
+            #expect(!session.isConnected)
+        }
+        let session = try daemon.session("reconnecting")
+        try daemon.stop()
+        #expect(pollUntil { !session.isConnected })
+        usleep(100_000)   // into the back-off wait between attempts
+        let start = Date()
+        session.close()
+        #expect(Date().timeIntervalSince(start) < 2, "close() while reconnecting waited for the reader to give up")
+    }
+
     @Test func pingMeasuresRoundTrips() throws {
         let daemon = try SDKDaemon()
         let session = try daemon.session()

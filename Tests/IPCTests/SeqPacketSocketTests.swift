@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import IPC
 import Testing
@@ -83,6 +84,47 @@ struct SeqPacketSocketTests {
         }
         #expect(sent > 0)
         #expect(try a.poll(for: .writable, timeoutMilliseconds: 0) == false)
+    }
+
+    /// The SDK's reader thread: blocking mode, a waiting receive that returns each datagram,
+    /// `shutdown()` from another thread ending the wait, a receive timeout answering
+    /// `.wouldBlock` — and sends that still never block.
+    @Test func waitingReceiveInBlockingMode() throws {
+        let (a, b) = try SeqPacketSocket.pair()
+        defer { a.close(); b.close() }
+        let buffer = FrameBuffer()
+        // Non-blocking (as created): `waiting` changes nothing, an empty socket answers at once.
+        #expect(try b.receive(into: buffer.bytes, waiting: true) == .wouldBlock)
+        try b.setBlocking(true)
+        try b.setBlocking(true)   // idempotent
+
+        // A datagram sent after the receiver started waiting is what the wait returns.
+        let sender = Thread { usleep(50_000); _ = try? a.send([1, 2, 3]) }
+        sender.start()
+        #expect(try b.receive(into: buffer.bytes, waiting: true) == .frame(byteCount: 3))
+        #expect(Array(buffer.prefix(3)) == [1, 2, 3])
+
+        // The receive timeout ends a wait with nothing to read.
+        try b.setReceiveTimeout(milliseconds: 30)
+        #expect(try b.receive(into: buffer.bytes, waiting: true) == .wouldBlock)
+        try b.setReceiveTimeout(milliseconds: 0)
+
+        // Sends on a blocking socket still refuse instead of blocking when the peer is full.
+        try a.setBlocking(true)
+        let big = [UInt8](repeating: 0, count: 16_384)
+        var sent = 0
+        while try a.send(big) == .sent {
+            sent += 1
+            if sent > 10_000 { Issue.record("a blocking-mode send blocked or the socket never filled"); return }
+        }
+        while case .frame = try b.receive(into: buffer.bytes) {}   // drain without waiting
+
+        // shutdown() from another thread wakes a blocked receiver (the 5 s timeout only turns a
+        // wake-up that never comes into a failure instead of a hang).
+        try b.setReceiveTimeout(milliseconds: 5_000)
+        let closer = Thread { usleep(50_000); b.shutdown() }
+        closer.start()
+        #expect(try b.receive(into: buffer.bytes, waiting: true) == .endOfStream)
     }
 
     @Test func peerCredentialsAreOurOwn() throws {
