@@ -28,7 +28,11 @@ public enum MidiServiceSocket {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnvironment = environment(environmentVariable), !fromEnvironment.isEmpty { return fromEnvironment }
         if let runtime = environment("XDG_RUNTIME_DIR"), runtime.hasPrefix("/") {
-            let user = (runtime.hasSuffix("/") ? runtime : runtime + "/") + userRelativePath
+            // Trailing slashes stripped as the daemon does (ServicePaths.join), so both name the
+            // socket by the same string.
+            var directory = Substring(runtime)
+            while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
+            let user = (directory == "/" ? "/" : directory + "/") + userRelativePath
             if fileExists(user) { return user }
         }
         return systemPath

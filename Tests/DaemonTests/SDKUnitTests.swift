@@ -1,5 +1,6 @@
 import Foundation
 import MIDIServices
+import ServiceCore
 import Testing
 import UMP
 
@@ -102,6 +103,25 @@ struct SDKUnitTests {
                 == "/run/user/1000/midi-services/midisrv.sock")
         #expect(MidiServiceSocket.resolve(explicit: nil, environment: xdg, fileExists: { _ in false }) == "/run/midi-services/midisrv.sock")
         #expect(MidiServiceSocket.resolve(explicit: "", environment: none, fileExists: { _ in true }) == "/run/midi-services/midisrv.sock")
+    }
+
+    /// The SDK's socket rule (MIDIServices, which does not link ServiceCore) and the daemon's
+    /// (`ServicePaths`) are written twice; this holds them to the same paths: a client finds a
+    /// user daemon's socket and the system daemon's, and both honour the same variable.
+    @Test func sdkLooksWhereTheDaemonListens() throws {
+        for runtime in ["/run/user/1000", "/run/user/1000/", "/tmp/xdg//"] {
+            let daemonUser = try ServicePaths.socket(mode: .user, environment: ["XDG_RUNTIME_DIR": runtime])
+            let client = MidiServiceSocket.resolve(explicit: nil, environment: { $0 == "XDG_RUNTIME_DIR" ? runtime : nil },
+                                                   fileExists: { $0 == daemonUser })
+            #expect(client == daemonUser, "XDG_RUNTIME_DIR=\(runtime)")
+        }
+        let daemonSystem = try ServicePaths.socket(mode: .system, environment: [:])
+        #expect(MidiServiceSocket.resolve(explicit: nil, environment: { _ in nil }, fileExists: { _ in false }) == daemonSystem)
+        #expect(MidiServiceSocket.systemPath == ServicePaths.systemSocket)
+        #expect(MidiServiceSocket.environmentVariable == ServicePaths.socketEnvironmentVariable)
+        let chosen = try ServicePaths.socket(mode: .user, environment: [ServicePaths.socketEnvironmentVariable: "/srv/m.sock"])
+        #expect(MidiServiceSocket.resolve(explicit: nil, environment: { $0 == MidiServiceSocket.environmentVariable ? "/srv/m.sock" : nil },
+                                          fileExists: { _ in false }) == chosen)
     }
 
     @Test func sendResultsAreTheWindowsFlags() {
