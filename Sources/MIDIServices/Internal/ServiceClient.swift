@@ -364,7 +364,10 @@ final class ServiceClient: Sendable {
             case .truncated(let count):
                 return "the service sent a \(count)-byte frame, larger than the protocol allows"
             case .wouldBlock:
-                continue   // no receive timeout is set; only a spurious wake-up gets here
+                // Not expected: no receive timeout is set and the socket is in blocking mode.
+                // Should anything have made it non-blocking again, restore the mode rather
+                // than spin on EAGAIN.
+                do { try socket.setBlocking(true) } catch { return error.description }
             case .endOfStream:
                 return isClosed ? nil : "the service closed the connection"
             }
