@@ -29,12 +29,12 @@ enum Links {
         do { path = try SocketPath(socketPath) } catch { throw .protocolFailure("bad socket path \(socketPath): \(error)") }
         let socket: SeqPacketSocket
         do { socket = try SeqPacketSocket.connected(to: path) } catch { throw .system(error.operation, error.errno) }
-        return SocketLink(socket: socket, connection: ConnectionHandle(0))
+        return try SocketLink(socket: socket, connection: ConnectionHandle(0))
     }
 
     private static func ipcLink(_ socketPath: String, endpoint: String?, role: String) throws(BenchError) -> SocketLink {
         let control = try DaemonControl(socketPath: socketPath, clientName: "midi-bench \(role)")
         let handle = try control.openEndpoint(try required(endpoint))
-        return SocketLink(socket: control.socket, connection: handle)
+        return try SocketLink(socket: control.socket, connection: handle)
     }
 }

@@ -8,7 +8,7 @@ enum PingProbe {
     static func raw(socketPath: String, count: Int, interval: UInt64) throws(BenchError) -> LatencySummary {
         let control = try DaemonControl(socketPath: socketPath, clientName: "midi-bench ping")
         let handle = try control.openEndpoint("diag_ping")
-        let link = SocketLink(socket: control.socket, connection: handle)
+        let link = try SocketLink(socket: control.socket, connection: handle)
         link.drainsAfterSend = false
         defer { link.close() }
         let sink = PingSink(capacity: count)

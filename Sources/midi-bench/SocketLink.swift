@@ -25,11 +25,17 @@ final class SocketLink: BenchSender, BenchReceiver {
     /// Sends since the socket was last read: reports are rare, so a pure sender reads only
     /// every `drainInterval` sends (one syscall less per paced latency message).
     private var sendsSinceDrain = 0
-    /// `run` switched the socket to blocking mode with a receive timeout.
-    private var receivesWaiting = false
     static let drainInterval = 64
 
-    init(socket: SeqPacketSocket, connection: ConnectionHandle) {
+    /// Puts the socket in blocking mode with a 20 ms receive timeout, for `run` (see there).
+    /// Sending and `drainControl` pass `MSG_DONTWAIT` and are unaffected.
+    init(socket: SeqPacketSocket, connection: ConnectionHandle) throws(BenchError) {
+        do {
+            try socket.setBlocking(true)
+            try socket.setReceiveTimeout(milliseconds: 20)
+        } catch {
+            throw .system(error.operation, error.errno)
+        }
         self.socket = socket
         writer = UMPBatchWriter(sendStorage, connection: connection)
     }
@@ -113,18 +119,9 @@ final class SocketLink: BenchSender, BenchReceiver {
     /// Receives as the SDK's reader thread does — blocked in `recvmsg`, one system call per
     /// datagram — so that the baseline's receiving end and the raw-IPC one cost what the SDK's
     /// does, and the comparison is of what lies between. A 20 ms receive timeout lets the loop
-    /// notice the start and idle limits. The mode is set once (the ping probe calls `run` per
-    /// round trip).
+    /// notice the start and idle limits; `init` set both up once (the ping probe calls `run`
+    /// per round trip).
     func run(_ sink: MessageSink, ready: () -> Void, startTimeout: UInt64, idleTimeout: UInt64) throws(BenchError) {
-        if !receivesWaiting {
-            do {
-                try socket.setBlocking(true)   // sends pass MSG_DONTWAIT: unaffected
-                try socket.setReceiveTimeout(milliseconds: 20)
-            } catch {
-                throw .system(error.operation, error.errno)
-            }
-            receivesWaiting = true
-        }
         ready()   // the connection is open: what is sent now waits in the socket
         var lastArrival = BenchClock.now()
         var started = false
