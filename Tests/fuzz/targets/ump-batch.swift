@@ -29,10 +29,10 @@ func fuzz(_ input: UnsafeRawBufferPointer) {
 
     frame.withUnsafeBytes { raw in
         var checked: UMPBatchReader?
-        var checkError: FrameError?
+        var checkError: (any Error)?
         do { checked = try UMPBatchReader(frame: raw) } catch { checkError = error }
 
-        var decodingError: FrameError?
+        var decodingError: (any Error)?
         var decoding: UMPBatchReader?
         do {
             let header = try FrameHeader(validating: raw)
