@@ -6,7 +6,7 @@ import UMP
 @testable import MIDIDaemon
 
 /// The bridge's translation between ALSA sequencer events and UMP, and its port layout —
-/// platform-free, so they run on any machine. The VM tier (tests/vm/groups/alsa-bridge) runs the
+/// platform-free, so they run on any machine. The VM tier (Tests/vm/groups/alsa-bridge) runs the
 /// same bridge against the real kernel and alsa-utils.
 @Suite struct ALSABridgeTranslationTests {
     // MARK: helpers

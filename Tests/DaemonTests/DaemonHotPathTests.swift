@@ -10,17 +10,17 @@ import UMP
 /// allocation per frame is one per message — and on the bench machine a malloc/free pair per
 /// frame cost ~5 µs of each message's latency (a String built for an error never thrown).
 ///
-/// Measured with the `malloc` shim (tests/support/malloc_count.c), which the daemon inherits
+/// Measured with the `malloc` shim (Tests/support/malloc_count.c), which the daemon inherits
 /// through LD_PRELOAD from the test process (`scripts/test` preloads it; plain `swift test`
 /// skips this test and says why). SIGUSR2 opens and closes the shim's counting window in the
 /// daemon; the count is written when the daemon exits. A failing run keeps the window's
-/// backtraces in `/tmp/midisrv-hot-path-allocations.txt`; `tests/support/alloc_sites.py`
+/// backtraces in `/tmp/midisrv-hot-path-allocations.txt`; `Tests/support/alloc_sites.py`
 /// symbolizes them.
 @Suite("Daemon hot path")
 struct DaemonHotPathTests {
     static let shimLoaded = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "shim_thread_malloc_count") != nil
 
-    @Test(.enabled(if: shimLoaded, "needs the malloc-counting shim in LD_PRELOAD (tests/support/malloc_count.c; scripts/test loads it)"))
+    @Test(.enabled(if: shimLoaded, "needs the malloc-counting shim in LD_PRELOAD (Tests/support/malloc_count.c; scripts/test loads it)"))
     func routingMessagesAllocatesNothingPerMessage() throws {
         let scratch = try DaemonSandbox()
         let countFile = scratch.directory + "/malloc-count", traceFile = scratch.directory + "/malloc-trace"

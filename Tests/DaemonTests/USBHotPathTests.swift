@@ -7,11 +7,11 @@ import UMP
 /// The USB device path allocates nothing per message — UMP to a device (types 2, 4, 3) with the
 /// per-iteration flush, and bytes from a device to UMP — even unoptimised.
 ///
-/// Counting needs the `malloc` shim (tests/support/malloc_count.c) loaded into the test
+/// Counting needs the `malloc` shim (Tests/support/malloc_count.c) loaded into the test
 /// process; it counts the test's own thread, as other tests run in parallel. `scripts/test`
 /// preloads it; plain `swift test` skips this test and says why. By hand:
 ///
-///     gcc -O2 -shared -fPIC -o /tmp/malloc_count.so tests/support/malloc_count.c
+///     gcc -O2 -shared -fPIC -o /tmp/malloc_count.so Tests/support/malloc_count.c
 ///     LD_PRELOAD=/tmp/malloc_count.so swift test --filter USBHotPathTests
 @Suite("USB hot path")
 struct USBHotPathTests {
@@ -57,7 +57,7 @@ struct USBHotPathTests {
         return used
     }
 
-    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (tests/support/malloc_count.c; scripts/test loads it)"))
+    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (Tests/support/malloc_count.c; scripts/test loads it)"))
     func noAllocationPerMessage() throws {
         let count = try #require(Self.counter)
         let none = try mallocs(rounds: 0, count: count)

@@ -9,7 +9,7 @@ import UMP
 /// stream (a String built for an error that is never thrown did exactly that, and cost about
 /// 5 µs of each message's latency on the bench machine).
 ///
-/// Counting needs the `malloc` shim (tests/support/malloc_count.c) in the test process (it
+/// Counting needs the `malloc` shim (Tests/support/malloc_count.c) in the test process (it
 /// counts the test's own thread: other tests run in parallel);
 /// `scripts/test` preloads it, plain `swift test` skips this test and says why.
 @Suite("UMP batches allocate nothing per frame")
@@ -47,7 +47,7 @@ struct BatchAllocationTests {
         return used
     }
 
-    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (tests/support/malloc_count.c; scripts/test loads it)"))
+    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (Tests/support/malloc_count.c; scripts/test loads it)"))
     func writingCheckingAndDecodingAFrameAllocatesNothing() throws {
         let count = try #require(Self.counter)
         _ = try mallocs(frames: 10, count: count)   // warm-up: metadata caches fill once

@@ -29,7 +29,7 @@ final class CountingReceiver: EndpointReceiver {
 /// and the diagnostic loopback do no per-message allocation — in this unoptimised test build,
 /// the harder case (generic `Collection` entry points box elements there).
 ///
-/// Counting needs the `malloc` shim (tests/support/malloc_count.c) in the test process (it
+/// Counting needs the `malloc` shim (Tests/support/malloc_count.c) in the test process (it
 /// counts the test's own thread: other tests run in parallel); `scripts/test` preloads it,
 /// plain `swift test` skips this test and says why.
 @Suite("ServiceCore hot path")
@@ -69,7 +69,7 @@ struct HotPathAllocationTests {
         return (used, b1.count + b2.count + diagnosticB.count)
     }
 
-    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (tests/support/malloc_count.c; scripts/test loads it)"))
+    @Test(.enabled(if: counter != nil, "needs the malloc-counting shim in LD_PRELOAD (Tests/support/malloc_count.c; scripts/test loads it)"))
     func routingAllocatesNothingPerMessage() throws {
         let count = try #require(Self.counter)
         let none = try mallocs(rounds: 0, count: count)

@@ -1,6 +1,6 @@
 // Text captured from Debian's kernel 6.1.0-56 under virtme-ng, with a configfs MIDI gadget
 // (VID 0x1209, PID 0x4d49, serial SER-0001, manufacturer "Acme", product "Test Synth",
-// in_ports 2, out_ports 2) plugged into dummy_hcd. See tests/vm/groups/usb-gadget/gadget-lib.sh.
+// in_ports 2, out_ports 2) plugged into dummy_hcd. See Tests/vm/groups/usb-gadget/gadget-lib.sh.
 enum Captured {
     /// `/proc/asound/card1/midi0` of the host-side snd-usb-audio card.
     static let procRawMidi2x2 = """

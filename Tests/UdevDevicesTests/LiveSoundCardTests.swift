@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test(.enabled(if: expectation != nil,
-                   "MIDI_TEST_EXPECT_USB_CARD / MIDI_TEST_USB_PLUG / MIDI_TEST_USB_UNPLUG not set: the gadget probe runs in the VM tier (tests/vm/groups/usb-gadget/)"))
+                   "MIDI_TEST_EXPECT_USB_CARD / MIDI_TEST_USB_PLUG / MIDI_TEST_USB_UNPLUG not set: the gadget probe runs in the VM tier (Tests/vm/groups/usb-gadget/)"))
     func gadgetArrivesAndLeaves() throws {
         let expected = try #require(Self.expectation)
         let watcher = SoundCardWatcher()

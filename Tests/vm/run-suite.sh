@@ -4,7 +4,7 @@
 # usage: run-suite.sh RESULTS_DIR GROUP...
 #
 # RESULTS_DIR is shared read-write with the host; it holds env.sh written by the host. For each
-# group (a directory tests/vm/groups/<group>/ with an executable `run` and optional `modules`):
+# group (a directory Tests/vm/groups/<group>/ with an executable `run` and optional `modules`):
 # load its modules, run it with a time limit, keep its output in <group>.log and its
 # PASS/FAIL lines, prefixed with the group name, in <group>.results. Writes `done` last, so the
 # host can tell a finished run from a guest that died or never booted.

@@ -1,4 +1,4 @@
-# Helpers for VM group scripts (sourced by tests/vm/groups/*/run inside the guest).
+# Helpers for VM group scripts (sourced by Tests/vm/groups/*/run inside the guest).
 #
 # A group script prints one line per case:
 #     PASS <name>
