@@ -51,9 +51,11 @@ let package = Package(
         .executableTarget(name: "midi", dependencies: [
             "MIDIServices", "UMP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The benchmark tool of scripts/bench (docs/performance.md): not part of the product, so it
+        // lives in Benchmarks/, outside Sources/.
         .executableTarget(name: "midi-bench", dependencies: [
             "MIDIServices", "IPC", "UMP", "ALSASequencer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Benchmarks/midi-bench"),
 
         .testTarget(name: "UMPTests", dependencies: ["UMP"]),
         .testTarget(name: "ServiceCoreTests", dependencies: ["ServiceCore", "UMP"]),
