@@ -93,7 +93,7 @@ final class ClientSession {
     private var nextSubscription: UInt32 = 0
     /// Messages meant for this client that its full queue could not take.
     @exclusivity(unchecked) var droppedMessages: UInt64 = 0
-    var closeReason: String?
+    var closeReason: SessionCloseReason?
     /// When the connection was accepted; a client must say hello within
     /// `SessionServer.handshakeTimeout` of it.
     let acceptedAt = MonotonicClock.now()
@@ -210,7 +210,7 @@ final class ClientSession {
             do {
                 if try socket.send(frame) == .sent { return }
             } catch {
-                markClosing("send failed: \(error)")
+                markClosing(.sendFailed(error))
                 return
             }
         }
@@ -243,12 +243,12 @@ final class ClientSession {
                 do {
                     if try socket.send(datagram) == .sent { continue }
                 } catch {
-                    markClosing("send failed: \(error)")
+                    markClosing(.sendFailed(error))
                     return
                 }
             }
             if !queue.enqueue(datagram, class: .control) {
-                markClosing("outgoing queue full (\(queue.queuedBytes) bytes): the client is not reading")
+                markClosing(.outgoingQueueFull(queuedBytes: queue.queuedBytes))
                 return
             }
         }
@@ -260,12 +260,12 @@ final class ClientSession {
         do {
             return try queue.flush(to: socket) == .wouldBlock
         } catch {
-            markClosing("send failed: \(error)")
+            markClosing(.sendFailed(error))
             return false
         }
     }
 
-    func markClosing(_ reason: String) {
+    func markClosing(_ reason: SessionCloseReason) {
         if state != .closing {
             state = .closing
             closeReason = reason

@@ -107,7 +107,7 @@ extension SessionServer {
         }
     }
 
-    /// The CLI/SDK rules (DESIGN.md §3): unique identifiers are stripped of characters outside
+    /// The CLI/SDK rules (docs/design.md §3): unique identifiers are stripped of characters outside
     /// `A-Z a-z 0-9 - _` and generated when absent (one id shared by both sides, as Windows
     /// allows); the association id is generated when absent. Names must be present.
     static func makePair(_ body: CreateLoopbackPairRequest) throws(ControlError) -> ConfiguredLoopbackPair {

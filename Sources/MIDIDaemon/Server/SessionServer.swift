@@ -70,7 +70,7 @@ final class SessionServer {
     /// Closes every session and stops listening (the daemon removes the socket file).
     func shutdown() {
         for session in Array(sessions.values) {
-            session.markClosing("service shutting down")
+            session.markClosing(.serviceShuttingDown)
             close(session)
         }
         if let listenerToken { loop.unregister(listenerToken) }
@@ -124,7 +124,7 @@ final class SessionServer {
     private func closeSilentClients(now: UInt64) {
         for session in awaitingHello.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
             logger.warning("closing client \(session.id) (pid \(session.credentials.pid)): no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
-            session.markClosing("no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
+            session.markClosing(.noHello(timeoutSeconds: Self.handshakeTimeout / 1_000_000_000))
             close(session)
         }
     }
@@ -141,14 +141,14 @@ final class SessionServer {
         for _ in 0..<Self.readBudget where session.state != .closing {
             let outcome: SeqPacketSocket.ReceiveOutcome
             do { outcome = try session.socket.receive(into: receiveBuffer.bytes) } catch {
-                session.markClosing("receive failed: \(error)")
+                session.markClosing(.receiveFailed(error))
                 return
             }
             switch outcome {
             case .wouldBlock:
                 return
             case .endOfStream:
-                session.markClosing("disconnected")
+                session.markClosing(.disconnected)
                 return
             case .truncated(let count):
                 malformed(session, .oversized(byteCount: count, maximum: WireFormat.maximumFrameSize))
@@ -166,7 +166,7 @@ final class SessionServer {
 
     private func malformed(_ session: ClientSession, _ error: FrameError) {
         logger.warning("closing \(session.label): malformed frame: \(error)")
-        session.markClosing("malformed frame: \(error)")
+        session.markClosing(.malformedFrame(error))
     }
 
     private func handle(_ datagram: UnsafeRawBufferPointer, from session: ClientSession) throws(FrameError) {
@@ -219,7 +219,7 @@ final class SessionServer {
     private func refuse(_ session: ClientSession, _ reason: Refusal.Reason, _ message: String) {
         logger.warning("refusing \(session.label): \(message)")
         session.sendControl(.refusal(Refusal(reason: reason, message: message)))
-        session.markClosing(message)
+        session.markClosing(.refused(message))
     }
 
     // MARK: UMP in
@@ -290,7 +290,7 @@ final class SessionServer {
     func close(_ session: ClientSession) {
         guard sessions.removeValue(forKey: session.id) != nil else { return }
         awaitingHello[session.id] = nil
-        if session.closeReason != "service shutting down" { _ = session.flushQueue() }   // e.g. a refusal
+        if session.closeReason?.flushesQueue ?? true { _ = session.flushQueue() }   // e.g. a refusal
         if let token = session.token { loop.unregister(token) }
         for connection in session.connections.values {
             service.closeConnection(connection.serviceID)
@@ -298,10 +298,10 @@ final class SessionServer {
         session.connections.removeAll()
         session.discardPendingBatch()   // it may still be listed in `pendingBatches`
         session.socket.close()
-        let reason = session.closeReason ?? "closed"
+        let reason = session.closeReason.map { "\($0)" } ?? "closed"
         if session.version == nil {
             logger.debug("client \(session.id) closed before the handshake: \(reason)")
-        } else if reason == "disconnected" {
+        } else if case .disconnected? = session.closeReason {
             logger.info("client \(session.id) disconnected")
         } else {
             logger.info("client \(session.id) closed: \(reason)")
