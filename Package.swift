@@ -1,5 +1,5 @@
 // swift-tools-version: 6.0
-// MIDI Services for Linux — the module layout is DESIGN.md §1. Arrows point from user to used:
+// MIDI Services for Linux — the module layout is docs/design.md §1. Arrows point from user to used:
 //   midi ──> MIDIServices ──> IPC ──> UMP
 //   midisrv ──> MIDIDaemon ──> ServiceCore ──> UMP
 //                          ├─> IPC

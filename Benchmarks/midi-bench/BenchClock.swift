@@ -1,6 +1,6 @@
 import Glibc
 
-/// CLOCK_MONOTONIC nanoseconds — the clock UMP timestamps are in (DESIGN.md §3), so a sender's
+/// CLOCK_MONOTONIC nanoseconds — the clock UMP timestamps are in (docs/design.md §3), so a sender's
 /// stamp and a receiver's arrival time in another process are directly comparable.
 enum BenchClock {
     @inline(__always)

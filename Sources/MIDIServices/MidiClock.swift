@@ -1,6 +1,6 @@
 import Glibc
 
-/// The timestamp clock of MIDI Services: ticks are CLOCK_MONOTONIC nanoseconds (DESIGN.md §3),
+/// The timestamp clock of MIDI Services: ticks are CLOCK_MONOTONIC nanoseconds (docs/design.md §3),
 /// the same clock the daemon stamps received messages with. Timestamp 0 means "send now".
 ///
 /// Mirrors the Windows `MidiClock` (whose tick is the QPC tick): `now`, the tick frequency,

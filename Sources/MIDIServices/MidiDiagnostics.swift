@@ -5,7 +5,7 @@ import UMP
 
 /// Service diagnostics: ping and status (`MidiDiagnostics`).
 public enum MidiDiagnostics {
-    /// First word of a ping request, and of the service's reply (DESIGN.md §3).
+    /// First word of a ping request, and of the service's reply (docs/design.md §3).
     public static let pingRequestWord: UInt32 = 0xF3FE_0000
     public static let pingResponseWord: UInt32 = 0xF3FD_0000
 

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Where the SDK looks for the daemon's socket (DESIGN.md §8, docs/sdk.md).
+/// Where the SDK looks for the daemon's socket (docs/design.md §8, docs/sdk.md).
 ///
 /// 1. an explicit path (`MidiSession.create(name:socketPath:)`, `midi --socket`);
 /// 2. `$MIDI_SERVICES_SOCKET` when set and non-empty;

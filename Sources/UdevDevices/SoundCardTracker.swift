@@ -1,4 +1,4 @@
-/// The event rules of DESIGN.md §6, apart from any I/O, so they can be tested with captured
+/// The event rules of docs/design.md §6, apart from any I/O, so they can be tested with captured
 /// udev events:
 ///
 /// - only card devices (`card<N>`) matter; rawmidi and control devices are not events;

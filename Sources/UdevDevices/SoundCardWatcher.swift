@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// USB MIDI sound cards arriving and leaving (DESIGN.md §6), for the daemon's poll loop:
+/// USB MIDI sound cards arriving and leaving (docs/design.md §6), for the daemon's poll loop:
 ///
 ///     let watcher = SoundCardWatcher()
 ///     if case .enumerationOnly(let why) = watcher.mode { log.notice("\(why)") }   // once

@@ -1,7 +1,7 @@
 import Testing
 @testable import ServiceCore
 
-/// DESIGN.md §2: the id shapes, and the short forms users type.
+/// docs/design.md §2: the id shapes, and the short forms users type.
 @Suite struct IdentityTests {
     static let full = #"\\?\swd#midisrv#midiu_loop_a_default#{e7cce071-3c03-423f-88d3-f1045d02552b}"#
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import UMP
 
-/// Min-centre-max scaling, M2-104-UM Appendix D; vectors from DESIGN.md §5.
+/// Min-centre-max scaling, M2-104-UM Appendix D; vectors from docs/design.md §5.
 @Suite struct ScalingTests {
     @Test func designVectors7To16() {
         #expect(MIDIValueScaling.upscale7To16(0x00) == 0x0000)

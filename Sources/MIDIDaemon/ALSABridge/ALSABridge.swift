@@ -4,7 +4,7 @@ import IPC
 import Logging
 import ServiceCore
 
-/// The ALSA sequencer bridge (DESIGN.md §5; docs/alsa-bridge.md): every loopback endpoint —
+/// The ALSA sequencer bridge (docs/design.md §5; docs/alsa-bridge.md): every loopback endpoint —
 /// A and B of every pair, not the diagnostic ones — gets a sequencer client named after it,
 /// so MIDI 1.0 programs (aconnect, aplaymidi, arecordmidi, aseqdump, DAWs) use loopbacks with
 /// no change. Clients appear, follow renames and disappear with their endpoints, live.

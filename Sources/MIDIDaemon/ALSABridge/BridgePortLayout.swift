@@ -1,7 +1,7 @@
 import ALSASequencer
 import ServiceCore
 
-/// The ports of one endpoint's sequencer client (DESIGN.md §5), laid out the way the kernel's
+/// The ports of one endpoint's sequencer client (docs/design.md §5), laid out the way the kernel's
 /// own UMP clients (6.5+) do, so the numbers stay the same on kernels that speak UMP:
 ///
 /// - port 0, named after the endpoint: every group. Reading gives the traffic of all groups;

@@ -1,6 +1,6 @@
 import Glibc
 
-/// CLOCK_MONOTONIC nanoseconds — the clock UMP timestamps are in (DESIGN.md §3, "Clock").
+/// CLOCK_MONOTONIC nanoseconds — the clock UMP timestamps are in (docs/design.md §3, "Clock").
 public enum MonotonicClock {
     @inline(__always)
     public static func now() -> UInt64 {

@@ -1,7 +1,7 @@
 import Glibc
 
 /// What the machine offers the daemon's optional parts, checked once at start so the daemon can
-/// say — once — what it runs without (DESIGN.md §6).
+/// say — once — what it runs without (docs/design.md §6).
 public struct PlatformProbe: Sendable {
     /// `/dev/snd/seq` exists (the ALSA sequencer is loaded).
     public var hasSequencer: Bool

@@ -3,7 +3,7 @@ import UMP
 /// The MIDI 1.0 byte stream waiting for one rawmidi output substream (one group of a USB
 /// endpoint): UMP in, bytes out, in a fixed-size ring that is allocated once.
 ///
-/// What goes in (the UMP specification's default translation, DESIGN.md §5):
+/// What goes in (the UMP specification's default translation, docs/design.md §5):
 /// - type 2 (MIDI 1.0 channel voice) as it is; type 4 (MIDI 2.0 channel voice) down-converted;
 ///   type 1 (system common / real time) as it is — all through `UMPPacket.midi1Bytes`;
 /// - type 3 (SysEx7) reassembled into one `F0 … F7` message from its Complete, or Start,

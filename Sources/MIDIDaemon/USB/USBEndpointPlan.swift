@@ -2,7 +2,7 @@ import ALSASequencer
 import ServiceCore
 import UdevDevices
 
-/// How one USB MIDI 1.0 card becomes one aggregate UMP endpoint (DESIGN.md §3, seed 004):
+/// How one USB MIDI 1.0 card becomes one aggregate UMP endpoint (docs/design.md §3, seed 004):
 /// the descriptor the service announces and which rawmidi substream carries which group.
 ///
 /// - Identity: from `USBIdentityRegistry` (serial, else port path — see docs/identifiers.md).

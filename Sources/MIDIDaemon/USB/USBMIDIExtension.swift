@@ -3,7 +3,7 @@ import IPC
 import Logging
 import UdevDevices
 
-/// USB MIDI 1.0 devices as endpoints (DESIGN.md §3, §6): the daemon extension for the `udev`
+/// USB MIDI 1.0 devices as endpoints (docs/design.md §3, §6): the daemon extension for the `udev`
 /// role. It follows sound cards with `SoundCardWatcher` (monitor created before the
 /// enumeration; arrival = `change` with `SOUND_INITIALIZED=1`; removal by DEVPATH) and hands
 /// each USB MIDI card to `USBDeviceManager`, which makes it one aggregate endpoint and moves its

@@ -1,7 +1,7 @@
 import Foundation
 import IPC
 
-/// The console/SDK side of DESIGN.md §3's loopback rules, checked before anything is sent so
+/// The console/SDK side of docs/design.md §3's loopback rules, checked before anything is sent so
 /// that a mistake is reported in the caller's terms (the service checks again, and also checks
 /// what only it can: names and ids already taken).
 enum LoopbackValidation {

@@ -1,5 +1,5 @@
 /// The service's source of time: CLOCK_MONOTONIC nanoseconds, the unit of every UMP timestamp
-/// in the system (DESIGN.md §3 "Clock"). Injected so that ServiceCore stays platform-free and
+/// in the system (docs/design.md §3 "Clock"). Injected so that ServiceCore stays platform-free and
 /// tests can drive time by hand; the daemon supplies one backed by `clock_gettime`.
 public protocol ServiceClock {
     /// Current CLOCK_MONOTONIC time in nanoseconds. Never 0 in practice (0 means "now" in a

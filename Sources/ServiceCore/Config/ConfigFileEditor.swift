@@ -1,6 +1,6 @@
 /// Edits the configuration file by splicing text into it, so that every byte outside the edit
 /// — other sections, `_comment`s, whitespace, key order, line endings — stays as the user left
-/// it (DESIGN.md §4). Pure functions: bytes in, bytes out; writing them atomically is the
+/// it (docs/design.md §4). Pure functions: bytes in, bytes out; writing them atomically is the
 /// caller's job (`ConfigFileStore`).
 ///
 /// Both functions refuse a file that does not parse, and check that their output loads to the

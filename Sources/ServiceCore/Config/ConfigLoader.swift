@@ -1,4 +1,4 @@
-/// Reads the loopback pairs out of a configuration file (DESIGN.md §4):
+/// Reads the loopback pairs out of a configuration file (docs/design.md §4):
 ///
 ///     endpointTransportPluginSettings → {942BF02D-93C0-4EA8-B03E-D51156CA75E1} → create
 ///         → {association id} → endpointA / endpointB (name, description, uniqueIdentifier),

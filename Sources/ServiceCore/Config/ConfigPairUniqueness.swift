@@ -1,4 +1,4 @@
-/// The cross-pair rules of DESIGN.md §3 that the file alone can decide: unique identifiers are
+/// The cross-pair rules of docs/design.md §3 that the file alone can decide: unique identifiers are
 /// unique among A sides and among B sides (so one pair may use the same id on both of its
 /// sides, and an id on one pair's A side may reappear on another pair's B side), and endpoint
 /// names are unique across every loopback endpoint; both compared case-insensitively.

@@ -1,4 +1,4 @@
-/// The key names of the configuration file (DESIGN.md §4, the Windows MIDI Services schema).
+/// The key names of the configuration file (docs/design.md §4, the Windows MIDI Services schema).
 /// All keys are case-sensitive.
 public enum ConfigSchema {
     /// Top-level section holding per-transport settings, keyed by transport id.

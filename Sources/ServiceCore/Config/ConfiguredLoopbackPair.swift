@@ -1,4 +1,4 @@
-/// A loopback pair as the configuration file declares it (DESIGN.md §3–4). Values of this type
+/// A loopback pair as the configuration file declares it (docs/design.md §3–4). Values of this type
 /// are always valid on their own: names are non-blank with no control characters, the unique
 /// identifiers follow the config rules, the two names differ and the group count is 1–16.
 /// Rules that involve other pairs (unique ids, names, association ids) are checked by the

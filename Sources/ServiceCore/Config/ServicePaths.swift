@@ -1,4 +1,4 @@
-/// Where the service keeps its files (DESIGN.md §4, §8), as pure functions of the mode and the
+/// Where the service keeps its files (docs/design.md §4, §8), as pure functions of the mode and the
 /// environment, so every rule is testable without touching the machine.
 ///
 /// | what | system mode | user mode |

@@ -1,7 +1,7 @@
 import UMP
 
 /// Everything an endpoint has declared about itself in-protocol through UMP stream messages
-/// (DESIGN.md §7), kept per EndpointDeviceId and persisted. Every part is optional: an endpoint
+/// (docs/design.md §7), kept per EndpointDeviceId and persisted. Every part is optional: an endpoint
 /// that never declared anything has an empty state.
 public struct DeclaredEndpointState: Sendable, Equatable {
     /// From the Endpoint Info Notification.

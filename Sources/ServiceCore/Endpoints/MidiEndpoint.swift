@@ -1,6 +1,6 @@
 /// A snapshot of one endpoint as the service knows it (the Linux side of
 /// `MidiEndpointDeviceInformation`). Every endpoint is bidirectional UMP and multi-client
-/// (DESIGN.md §3). Snapshots are values: they do not change when the endpoint does — watch
+/// (docs/design.md §3). Snapshots are values: they do not change when the endpoint does — watch
 /// `EndpointEvent`s for that.
 public struct MidiEndpoint: Sendable, Equatable {
     public let id: EndpointDeviceId

@@ -27,7 +27,7 @@ public struct TransportSuppliedInfo: Sendable, Equatable {
 }
 
 /// The user's own name and description for an endpoint, stored against its EndpointDeviceId
-/// and surviving restarts and replugs (DESIGN.md §2 "Names are not identities").
+/// and surviving restarts and replugs (docs/design.md §2 "Names are not identities").
 public struct EndpointCustomization: Sendable, Equatable {
     /// `nil` = not customized. Never blank: the service stores a blank name as `nil`.
     public var name: String?

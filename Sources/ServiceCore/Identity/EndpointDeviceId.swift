@@ -1,5 +1,5 @@
 /// The primary identifier of an endpoint, in the shape Windows MIDI Services uses, so an id a
-/// user stores means the same endpoint on any machine (DESIGN.md §2):
+/// user stores means the same endpoint on any machine (docs/design.md §2):
 ///
 ///     \\?\swd#midisrv#midiu_<instance>#{e7cce071-3c03-423f-88d3-f1045d02552b}
 ///

@@ -4,7 +4,7 @@ import UMP
 /// complete / start / continue / end, one text of each kind in progress at a time).
 typealias StreamTextAssembler = UMPStreamTextAssembler
 
-// Metadata capture (DESIGN.md §7): the UMP stream notifications an endpoint sends become its
+// Metadata capture (docs/design.md §7): the UMP stream notifications an endpoint sends become its
 // declared info. "Sends" means: what a client sends *through* a loopback or diagnostic
 // loopback side (an app sending an Endpoint Name Notification through A renames A), and what
 // a device sends to the host. Requests (discovery, stream configuration request) and

@@ -1,6 +1,6 @@
 import UMP
 
-/// Limits of the scheduler (DESIGN.md §3 "Scheduling"): bounded look-ahead, bounded queue.
+/// Limits of the scheduler (docs/design.md §3 "Scheduling"): bounded look-ahead, bounded queue.
 public struct SchedulerLimits: Sendable, Equatable {
     /// A message due no later than `now + immediateTolerance` is delivered at once rather than
     /// queued. It is also how early `deliverDue` may hand out a message. Default 1 ms: below the

@@ -18,7 +18,7 @@ public enum EndpointResolutionError: Error, Equatable, CustomStringConvertible {
 }
 
 extension MidiService {
-    /// Resolves what a user typed to an endpoint present now (DESIGN.md §2 "Short forms"):
+    /// Resolves what a user typed to an endpoint present now (docs/design.md §2 "Short forms"):
     /// a full EndpointDeviceId (any case), a short form (`loop_a_default`, `midiu_diag_ping`,
     /// `diag_loopback_a`), or a name compared case-insensitively — first display names, then,
     /// if no display name matches, transport-supplied names. A name shared by several

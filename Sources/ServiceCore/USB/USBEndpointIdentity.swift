@@ -18,7 +18,7 @@ public struct USBDeviceIdentityFacts: Hashable, Sendable {
     }
 }
 
-/// The ids given to one attached USB MIDI device (DESIGN.md §2).
+/// The ids given to one attached USB MIDI device (docs/design.md §2).
 public struct USBEndpointIdentity: Hashable, Sendable {
     /// What the ids were built from.
     public enum Basis: Hashable, Sendable {

@@ -1,5 +1,5 @@
 /// The group terminal blocks of a USB MIDI 1.0 device presented as one UMP endpoint
-/// (DESIGN.md §3, seed 004): every active rawmidi substream becomes a single-direction block
+/// (docs/design.md §3, seed 004): every active rawmidi substream becomes a single-direction block
 /// spanning exactly one group. Groups are numbered from 0 among the inputs and from 0 among the
 /// outputs, in substream order — "port N of this device" is the EndpointDeviceId plus the
 /// group index, as on Windows.

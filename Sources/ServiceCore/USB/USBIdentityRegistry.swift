@@ -8,7 +8,7 @@ public struct USBAttachmentKey: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Allocates `USBEndpointIdentity`s for the USB devices currently attached, with the twin
-/// rule of DESIGN.md §2:
+/// rule of docs/design.md §2:
 ///
 /// - a device whose serial is usable gets the serial id, unless an attached device already
 ///   holds that id (an identical twin, or a serial that maps to the same id text); then it gets

@@ -1,5 +1,5 @@
 /// What a USB device reported as its `iSerialNumber`, judged for use in an identity
-/// (DESIGN.md §2): a serial only identifies a device when the device reports one and it is not
+/// (docs/design.md §2): a serial only identifies a device when the device reports one and it is not
 /// a value that many devices share by construction (firmware placeholders).
 public enum USBSerialNumberAssessment: Hashable, Sendable {
     /// Usable; carries the serial with surrounding white space removed.

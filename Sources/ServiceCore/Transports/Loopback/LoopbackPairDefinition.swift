@@ -46,7 +46,7 @@ public struct LoopbackPairDefinition: Sendable, Equatable {
     }
 }
 
-/// Where a pair came from, which decides who may remove it (DESIGN.md §3).
+/// Where a pair came from, which decides who may remove it (docs/design.md §3).
 public enum LoopbackOrigin: String, Sendable, Equatable, CaseIterable {
     /// Created through the CLI/SDK; lives until the daemon stops; removable through the API.
     case transient

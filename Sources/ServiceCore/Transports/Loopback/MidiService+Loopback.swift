@@ -8,7 +8,7 @@ extension MidiService {
         pairs.first { $0.associationId == associationId }
     }
 
-    /// Creates a pair after checking it against DESIGN.md §3: non-blank names, 1…16 groups, a
+    /// Creates a pair after checking it against docs/design.md §3: non-blank names, 1…16 groups, a
     /// new association id, unique ids unused on the same side of any other pair (A sides and B
     /// sides are separate namespaces, so one pair may use one id on both sides), and names unused
     /// by any loopback endpoint, A and B of this pair included. Names and ids are compared

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Virtual USB MIDI 1.0 devices for the VM tier: configfs gadgets on dummy_hcd (DESIGN.md §9).
+# Virtual USB MIDI 1.0 devices for the VM tier: configfs gadgets on dummy_hcd (docs/design.md §9).
 # Source it (functions below), or run it: `gadget-lib.sh plug g1` calls `gadget_plug g1`.
 #
 #   gadget_setup                               load modules, mount configfs
