@@ -93,7 +93,11 @@ public struct FrameDecoder {
             guard ControlRequest.Operation(rawValue: operation) != nil else {
                 return .unknownRequest(id, operation: operation)
             }
-            return .request(id, try ControlRequest.decode(operation: operation, body: body))
+            do {
+                return .request(id, try ControlRequest.decode(operation: operation, body: body))
+            } catch {
+                throw .invalidRequestBody(requestId: id.rawValue, reason: error.description)
+            }
         case .response:
             let id = RequestID(try s.u32("response request id"))
             let replyKind = try s.u16("response reply kind")

@@ -22,6 +22,10 @@ public enum FrameError: Error, Equatable, Hashable, Sendable, CustomStringConver
     case unknownCode(field: String, value: UInt16)
     /// A JSON body that does not decode into the type its code names.
     case invalidPayload(what: String, reason: String)
+    /// A well-framed request whose body is not valid (`reason` is the body's error). The
+    /// frame itself was fine, so the daemon answers the request with an `invalidRequest`
+    /// error and keeps the connection.
+    case invalidRequestBody(requestId: UInt32, reason: String)
     /// Fragments out of order, interleaved, or reassembled beyond the size bound.
     case invalidFragment(reason: String)
     /// A well-formed frame where the protocol state forbids it (e.g. anything before hello).
@@ -51,6 +55,8 @@ public enum FrameError: Error, Equatable, Hashable, Sendable, CustomStringConver
             return "unknown \(field) \(value)"
         case .invalidPayload(let what, let reason):
             return "invalid \(what) body: \(reason)"
+        case .invalidRequestBody(let requestId, let reason):
+            return "request \(requestId): \(reason)"
         case .invalidFragment(let reason):
             return "invalid fragment: \(reason)"
         case .unexpected(let kind, let state):

@@ -51,6 +51,9 @@ public struct Refusal: Hashable, Sendable {
         case tooManyClients = 3
         /// The daemon is shutting down.
         case shuttingDown = 4
+        /// The client sent a frame that breaks the wire format; the message says which frame
+        /// and what was wrong. Sent after the handshake too, just before the daemon closes.
+        case malformedFrame = 5
 
         public var description: String {
             switch self {
@@ -58,6 +61,7 @@ public struct Refusal: Hashable, Sendable {
             case .handshakeRequired: return "handshake required"
             case .tooManyClients: return "too many clients"
             case .shuttingDown: return "service shutting down"
+            case .malformedFrame: return "malformed frame"
             }
         }
     }

@@ -20,6 +20,11 @@ enum JSONCoding {
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, what: String) throws(FrameError) -> T {
         do {
+            try JSONBodyCheck.validate(bytes)
+        } catch {
+            throw .invalidPayload(what: what, reason: error.description)
+        }
+        do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw .invalidPayload(what: what, reason: describe(error))

@@ -12,6 +12,9 @@ public enum WireFormat {
     public static let maximumPayloadSize = maximumFrameSize - headerSize
     /// Bound on a control message reassembled from fragments (a large endpoint listing).
     public static let maximumControlMessageSize = 4 << 20
+    /// Deepest nesting of arrays and objects a control body may have. Ours nest at most 5 deep;
+    /// a bound keeps a hostile body from the decoder (see `JSONBodyCheck`).
+    public static let maximumJSONDepth = 32
     /// Longest client name in a hello, in UTF-8 bytes.
     public static let maximumClientNameLength = 256
 }

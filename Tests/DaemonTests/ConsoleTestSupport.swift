@@ -5,7 +5,7 @@ import Testing
 /// Finds the `midi` console built next to this test bundle, else under `.build/debug`.
 enum ConsoleBinary {
     static var path: String? {
-        guard let midisrv = MidisrvBinary.path else { return nil }
+        guard let midisrv = MidisrvBinary.builtPath else { return nil }
         let candidate = (midisrv as NSString).deletingLastPathComponent + "/midi"
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }

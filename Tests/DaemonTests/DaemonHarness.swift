@@ -5,9 +5,20 @@ import Testing
 import UMP
 
 /// Finds the `midisrv` built next to this test bundle (`swift build` puts both in the same
-/// directory), else under the package's `.build/debug`.
+/// directory), else under the package's `.build/debug`. `MIDI_TEST_MIDISRV=/path/to/midisrv`
+/// runs the daemon tests against another build instead — e.g. the one before a fix, to see a
+/// regression test fail without it (docs/reliability.md).
 enum MidisrvBinary {
     static var path: String? {
+        if let override = ProcessInfo.processInfo.environment["MIDI_TEST_MIDISRV"], !override.isEmpty {
+            return FileManager.default.isExecutableFile(atPath: override) ? override : nil
+        }
+        return builtPath
+    }
+
+    /// The `midisrv` of this build, whatever `MIDI_TEST_MIDISRV` says (the console and the
+    /// other tools are found next to it).
+    static var builtPath: String? {
         var candidates: [String] = []
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             var directory = (exe as NSString).deletingLastPathComponent

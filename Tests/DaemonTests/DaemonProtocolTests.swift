@@ -77,8 +77,12 @@ struct DaemonProtocolTests {
             TimestampedUMP(timestamp: 0, packet: Self.noteOnMIDI1)])).encoded()[0]
         frame[12] = 9
         try bad.sendRaw(frame)
+        // It is told what was wrong and where (its second frame), then closed.
+        guard case .refusal(let refusal)? = try bad.receiveFrame() else { Issue.record("no refusal for a malformed frame"); return }
+        #expect(refusal.reason == .malformedFrame)
+        #expect(refusal.message.hasPrefix("malformed frame 2 on this connection: invalid UMP batch"), "\(refusal.message)")
         #expect(try bad.receiveFrame() == nil, "the daemon should close the sender of a malformed frame")
-        #expect(daemon.waitForLog("malformed frame: invalid UMP batch"))
+        #expect(daemon.waitForLog("malformed frame 2 on this connection: invalid UMP batch"))
 
         // The other client carries on: the diagnostic loopback keeps timestamps exactly as sent.
         try good.sendUMP([TimestampedUMP(timestamp: 0, packet: Self.noteOnMIDI2)], on: a.connection)
@@ -97,6 +101,9 @@ struct DaemonProtocolTests {
 
         let garbage = try TestClient(path: sandbox.socketPath)
         try garbage.sendRaw([0xDE, 0xAD, 0xBE, 0xEF])
+        guard case .refusal(let malformed)? = try garbage.receiveFrame() else { Issue.record("no refusal for garbage"); return }
+        #expect(malformed.reason == .malformedFrame)
+        #expect(malformed.message.contains("malformed frame 1 on this connection: bad frame magic"), "\(malformed.message)")
         #expect(try garbage.receiveFrame() == nil)
 
         let future = try TestClient(path: sandbox.socketPath)

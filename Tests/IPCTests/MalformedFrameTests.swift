@@ -154,18 +154,21 @@ struct MalformedFrameTests {
         var sub: [UInt8] = [1, 0, 0, 0, 8, 0]   // request 1, openEndpoint
         sub += Array(#"{"endpoint": 12}"#.utf8)
         let bad = FrameHeader(kind: .request, payloadLength: sub.count).bytesForTest + sub
-        guard case .invalidPayload(let what, let reason)? = frameError({ _ = try decodeOne(bad) }) else {
+        // The frame itself is sound, so the error carries the request id (the daemon answers it).
+        guard case .invalidRequestBody(let requestId, let reason)? = frameError({ _ = try decodeOne(bad) }) else {
             Issue.record("bad JSON accepted"); return
         }
-        #expect(what == "openEndpoint request")
+        #expect(requestId == 1)
+        #expect(reason.contains("openEndpoint request"))
         #expect(reason.contains("$.endpoint"))
 
         var notJSON: [UInt8] = [1, 0, 0, 0, 5, 0]
         notJSON += Array("{".utf8)
         let garbage = FrameHeader(kind: .request, payloadLength: notJSON.count).bytesForTest + notJSON
-        guard case .invalidPayload? = frameError({ _ = try decodeOne(garbage) }) else {
+        guard case .invalidRequestBody(_, let syntax)? = frameError({ _ = try decodeOne(garbage) }) else {
             Issue.record("truncated JSON accepted"); return
         }
+        #expect(syntax.contains("at byte 1: unexpected end of the body"), "a syntax error says where: \(syntax)")
     }
 
     @Test func randomBytesAreRejectedOrDecodeToACanonicalFrame() {

@@ -85,6 +85,8 @@ final class ClientSession {
     var name = ""
     var version: ProtocolVersion?
     var decoder = FrameDecoder()
+    /// Datagrams received so far (the current one included): where a malformed one was.
+    @exclusivity(unchecked) var framesReceived: UInt64 = 0
     let queue: OutgoingFrameQueue
     var token: EventLoop.Token?
     var connections: [ConnectionHandle: OpenConnection] = [:]

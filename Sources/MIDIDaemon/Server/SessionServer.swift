@@ -154,6 +154,7 @@ final class SessionServer {
                 malformed(session, .oversized(byteCount: count, maximum: WireFormat.maximumFrameSize))
                 return
             case .frame(let count):
+                session.framesReceived &+= 1
                 do {
                     try handle(receiveBuffer.prefix(count), from: session)
                 } catch {
@@ -164,9 +165,24 @@ final class SessionServer {
         }
     }
 
+    /// A frame that breaks the wire format: the client is told which frame and what was wrong
+    /// (a refusal, the last frame it gets), then closed; only that connection is affected.
     private func malformed(_ session: ClientSession, _ error: FrameError) {
-        logger.warning("closing \(session.label): malformed frame: \(error)")
+        let message = "malformed frame \(session.framesReceived) on this connection: \(error)"
+        logger.warning("closing \(session.label): \(message)")
+        session.sendControl(.refusal(Refusal(reason: .malformedFrame, message: Self.clipped(message, to: Refusal.maximumMessageLength))))
         session.markClosing(.malformedFrame(error))
+    }
+
+    /// `text` cut to at most `limit` UTF-8 bytes on a character boundary.
+    static func clipped(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var result = ""
+        for character in text {
+            if result.utf8.count + character.utf8.count > limit - 3 { break }
+            result.append(character)
+        }
+        return result + "..."
     }
 
     private func handle(_ datagram: UnsafeRawBufferPointer, from session: ClientSession) throws(FrameError) {
@@ -185,7 +201,17 @@ final class SessionServer {
                 receiveBatch(try UMPBatchReader(header: header, frame: datagram, decodingInto: batchMessages), from: session)
                 return
             }
-            guard let frame = try session.decoder.decode(header: header, datagram: datagram) else { return }
+            let frame: Frame?
+            do {
+                frame = try session.decoder.decode(header: header, datagram: datagram)
+            } catch .invalidRequestBody(let requestId, let reason) {
+                // The frame was sound, only its JSON was not: answer the request, keep the client.
+                logger.warning("\(session.label): request \(requestId) (frame \(session.framesReceived)) rejected: \(reason)")
+                session.sendControl(.response(RequestID(requestId), .failure(ControlError(
+                    code: .invalidRequest, message: Self.clipped(reason, to: 4096)))))
+                return
+            }
+            guard let frame else { return }
             switch frame {
             case .request(let id, let request):
                 let reply = perform(request, for: session)
