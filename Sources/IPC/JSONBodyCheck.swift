@@ -109,7 +109,13 @@ public enum JSONBodyCheck {
                 case UInt8(ascii: "\""):
                     i += 1; return
                 case UInt8(ascii: "\\"):
-                    guard i + 1 < bytes.count else { break }
+                    // A backslash as the body's last byte: the string never ends. (A `break`
+                    // here left the switch, not the loop, and spun for ever on `{"a\` —
+                    // found by the control-bodies fuzz target.)
+                    guard i + 1 < bytes.count else {
+                        i = start
+                        throw fail("unterminated string")
+                    }
                     let e = bytes[i + 1]
                     if e == UInt8(ascii: "u") {
                         guard i + 6 <= bytes.count, (2..<6).allSatisfy({ Self.isHex(bytes[i + $0]) }) else {

@@ -61,6 +61,11 @@ struct HostileClientTests {
         let error = try #require(Self.failure(try client.receiveFrame(), id: 9))
         #expect(error.code == .invalidRequest)
         #expect(error.message == "invalid endpointProperties request body: at byte 13: expected a JSON value, found '}'")
+        // A body ending in a backslash inside a string (found by fuzzing the first version of
+        // the check, which looped for ever on it: the daemon would have hung).
+        try client.sendRaw(Self.requestFrame(id: 10, operation: 7, body: Array(#"{"endpoint": "diag\"#.utf8)))
+        let unterminated = try #require(Self.failure(try client.receiveFrame(), id: 10), "no reply to a body ending in a backslash")
+        #expect(unterminated.message == "invalid endpointProperties request body: at byte 13: unterminated string")
         guard case .endpoint = try client.request(.endpointProperties(EndpointReference(endpoint: "diag_loopback_a"))) else {
             Issue.record("connection not usable after a bad body"); return
         }

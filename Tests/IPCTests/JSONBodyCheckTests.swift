@@ -40,6 +40,16 @@ import Testing
         #expect(failure(String(repeating: "[", count: 32) + String(repeating: "]", count: 32)) == nil)
     }
 
+    // Found by the fuzz targets (control-bodies, ipc-frames): a body ending in a backslash
+    // inside a string made the check loop for ever — one request would have hung the daemon.
+    @Test func aBodyEndingInABackslashIsAnUnterminatedString() {
+        for body in [#"{"ip\"#, #""\"#, #"["a", "b\"#] {
+            let found = failure(body)
+            #expect(found?.reason == "unterminated string", "\(body): \(String(describing: found))")
+        }
+        #expect(failure(#"["ip\\"]"#) == nil)
+    }
+
     @Test func syntaxErrorsSayWhereAndWhat() {
         #expect(failure("") == JSONBodyCheck.Failure(offset: 0, reason: "empty body (expected a JSON value)"))
         #expect(failure(#"{"endpoint": }"#) == JSONBodyCheck.Failure(offset: 13, reason: "expected a JSON value, found '}'"))
