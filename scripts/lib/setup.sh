@@ -5,9 +5,13 @@
 
 # need_apt PKG... : install the Debian packages that are not installed yet. Fails if apt does.
 need_apt() {
-    local missing=()
+    # One dpkg-query for all of them (this is the whole cost when everything is installed).
+    local missing=() installed pkg
+    installed=" $(dpkg-query -W -f='${Package}:${Status}\n' "$@" 2>/dev/null \
+        | sed -n 's/^\([^:]*\):install ok installed$/\1/p' | tr '\n' ' ') "
     for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+        case "$installed ${missing[*]} " in *" $pkg "*) continue ;; esac
+        missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "setup: installing Debian packages: ${missing[*]}" >&2
