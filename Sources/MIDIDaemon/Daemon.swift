@@ -101,6 +101,7 @@ public final class Daemon {
         }
 
         startExtensions()
+        applyRealtimeScheduling()
         logger.notice("midisrv ready on \(claimed.path)")
 
         do {
@@ -111,6 +112,19 @@ public final class Daemon {
             throw .system(error)
         }
         shutdown()
+    }
+
+    /// The loop runs on this thread: it asks for SCHED_FIFO at `options.realtimePriority`
+    /// (after the extensions started, so that threads they made keep normal scheduling; threads
+    /// made later do too: SCHED_RESET_ON_FORK). Refused: one line saying why, and the loop runs
+    /// at normal scheduling.
+    private func applyRealtimeScheduling() {
+        let outcome = RealtimeScheduling.requestForCurrentThread(priority: options.realtimePriority)
+        switch outcome {
+        case .granted: logger.info("event loop: \(outcome)")
+        case .disabled: logger.info("event loop: \(outcome)")
+        case .refused: logger.notice("event loop keeps \(outcome)")
+        }
     }
 
     /// Asks a running daemon to stop (from a handler or a test).

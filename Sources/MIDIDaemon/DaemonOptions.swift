@@ -1,4 +1,5 @@
 import Glibc
+import IPC
 import Logging
 import ServiceCore
 
@@ -17,6 +18,11 @@ public struct DaemonOptions: Sendable {
     public var clientQueueDataLimit: Int = 256 << 10
     /// Most clients connected at once.
     public var maximumClients: Int = 256
+    /// SCHED_FIFO priority the event-loop thread asks for (docs/daemon.md, "Real-time
+    /// scheduling"); 0 = normal scheduling.
+    public var realtimePriority: Int32 = DaemonOptions.defaultRealtimePriority
+    public static let defaultRealtimePriority: Int32 = RealtimeScheduling.defaultPriority
+    public static let realtimePriorityRange: ClosedRange<Int32> = 0...RealtimeScheduling.priorityRange.upperBound
     /// Where to look for the ALSA sequencer and the udev daemon (tests point these elsewhere).
     public var sequencerDevicePath: String = "/dev/snd/seq"
     public var udevControlPath: String = "/run/udev/control"

@@ -38,13 +38,33 @@ public final class MidiSession: Sendable {
     ///
     /// Throws `.serviceNotReachable` when no daemon listens there, `.connectionRefused` when it
     /// refuses the handshake.
-    public static func create(name: String, socketPath: String? = nil,
-                              requestTimeout: Double = 10) throws(MidiServiceError) -> MidiSession {
+    ///
+    /// `readerThreadRealtimePriority`: 0 (the default) leaves the session's reader thread —
+    /// the one that calls `messageReceived` — at normal scheduling; 1…99 asks for SCHED_FIFO at
+    /// that priority (`MidiSession.recommendedRealtimePriority` is the daemon's), so that on a
+    /// busy machine incoming messages reach the callback without waiting behind other work.
+    /// Granted when the process may (root, CAP_SYS_NICE, or an `RLIMIT_RTPRIO` that allows it);
+    /// otherwise the thread keeps normal scheduling and `readerThreadScheduling` says why. Keep
+    /// the callback short when you ask for it: it then runs ahead of every normal thread.
+    public static func create(name: String, socketPath: String? = nil, requestTimeout: Double = 10,
+                              readerThreadRealtimePriority: Int32 = 0) throws(MidiServiceError) -> MidiSession {
         guard requestTimeout > 0 else { throw .invalidArgument("the request timeout must be positive") }
+        guard readerThreadRealtimePriority == 0 || RealtimeScheduling.priorityRange.contains(readerThreadRealtimePriority) else {
+            throw .invalidArgument("the reader thread's real-time priority must be 0 (normal scheduling) or 1…99, not \(readerThreadRealtimePriority)")
+        }
         let path = MidiServiceSocket.resolve(explicit: socketPath)
-        let client = try ServiceClient(socketPath: path, clientName: name, requestTimeout: requestTimeout)
+        let client = try ServiceClient(socketPath: path, clientName: name, requestTimeout: requestTimeout,
+                                       readerPriority: readerThreadRealtimePriority)
         return MidiSession(name: name, client: client)
     }
+
+    /// The SCHED_FIFO priority the daemon's event loop asks for by default (20), a sensible
+    /// value for `readerThreadRealtimePriority`.
+    public static let recommendedRealtimePriority: Int32 = RealtimeScheduling.defaultPriority
+
+    /// How the reader thread is scheduled: "SCHED_FIFO priority 20", "normal scheduling
+    /// (real-time priority 0)", or "normal scheduling: SCHED_FIFO 20 refused: " and why.
+    public var readerThreadScheduling: String { client.readerScheduling.description }
 
     /// The socket this session talks to.
     public var socketPath: String { client.socketPath }

@@ -36,8 +36,15 @@ struct Midisrv: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = .info
 
+    @Option(name: .customLong("realtime-priority"),
+            help: ArgumentHelp("SCHED_FIFO priority of the event-loop thread, 1-99, or 0 for normal scheduling. Granted to root, CAP_SYS_NICE, or within RLIMIT_RTPRIO (systemd: LimitRTPRIO=); otherwise one log line says why and the loop runs at normal scheduling.", valueName: "n"))
+    var realtimePriority: Int32 = DaemonOptions.defaultRealtimePriority
+
     func validate() throws {
         if user && system { throw ValidationError("--user and --system exclude each other") }
+        guard DaemonOptions.realtimePriorityRange.contains(realtimePriority) else {
+            throw ValidationError("--realtime-priority \(realtimePriority): give 1-99 for SCHED_FIFO, or 0 for normal scheduling")
+        }
     }
 
     func run() throws {
@@ -46,7 +53,7 @@ struct Midisrv: ParsableCommand {
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, style: style) }
         let logger = Logger(label: "midisrv")
 
-        let options: DaemonOptions
+        var options: DaemonOptions
         do {
             options = try DaemonOptions.resolve(socket: socket, config: config, stateDirectory: stateDir,
                                                 mode: user ? .user : system ? .system : nil, logLevel: level,
@@ -55,6 +62,7 @@ struct Midisrv: ParsableCommand {
             logger.error("\(error.description)")
             throw ExitCode(2)
         }
+        options.realtimePriority = realtimePriority
         let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge(), USBMIDIExtension()])
         do {
             try daemon.run()

@@ -74,17 +74,28 @@ final class DaemonProcess {
     let logPath: String
     let sandbox: DaemonSandbox
 
+    /// `launcher`: a command that runs midisrv (e.g. `setpriv …`), its arguments before midisrv's
+    /// path. Unless `extraArguments` say otherwise the daemon runs at normal scheduling
+    /// (`--realtime-priority 0`): tests run as root on shared machines, and only the tests of
+    /// real-time scheduling itself should put a FIFO daemon on the CPU.
     init(_ sandbox: DaemonSandbox, extraArguments: [String] = [], logName: String = "midisrv.log", waitForSocket: Bool = true,
-         journal: Bool = false, environment extraEnvironment: [String: String] = [:]) throws {
+         journal: Bool = false, environment extraEnvironment: [String: String] = [:], launcher: [String] = []) throws {
         guard let binary = MidisrvBinary.path else {
             throw HarnessError("midisrv binary not found next to the tests or in .build/debug; run `swift build` first")
         }
         self.sandbox = sandbox
         logPath = sandbox.directory + "/" + logName
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--socket", sandbox.socketPath, "--config", sandbox.configPath,
-                             "--state-dir", sandbox.stateDirectory, "--user", "--log-level", "debug"] + extraArguments
+        let scheduling = extraArguments.contains("--realtime-priority") ? [] : ["--realtime-priority", "0"]
+        let arguments = ["--socket", sandbox.socketPath, "--config", sandbox.configPath,
+                         "--state-dir", sandbox.stateDirectory, "--user", "--log-level", "debug"] + scheduling + extraArguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "JOURNAL_STREAM")
         if journal {

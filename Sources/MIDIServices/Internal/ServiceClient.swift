@@ -72,6 +72,11 @@ final class ServiceClient: Sendable {
     private let readerThreadId = Atomic<UInt>(0)
     private let readerExited = DispatchSemaphore(value: 0)
     private let reader = ReaderState()
+    /// SCHED_FIFO priority the reader thread asks for when it starts (0: normal scheduling).
+    private let readerPriority: Int32
+    /// What became of that request; set by the reader thread before `init` returns.
+    private let readerSchedulingOutcome = Mutex<RealtimeScheduling.Outcome>(.disabled)
+    var readerScheduling: RealtimeScheduling.Outcome { readerSchedulingOutcome.withLock { $0 } }
 
     /// Session-level observers of the link (internal: `MidiSession` exposes them).
     let linkHandlers = Mutex(LinkHandlers())
@@ -81,7 +86,7 @@ final class ServiceClient: Sendable {
     }
 
     /// Connects and handshakes on the calling thread, then starts the reader thread.
-    init(socketPath: String, clientName: String, requestTimeout: Double = 10) throws(MidiServiceError) {
+    init(socketPath: String, clientName: String, requestTimeout: Double = 10, readerPriority: Int32 = 0) throws(MidiServiceError) {
         let (socket, welcome) = try ServiceHandshake.connect(path: socketPath, clientName: clientName,
                                                            timeoutMilliseconds: Int32(requestTimeout * 1000))
         var pipeEnds: [Int32] = [-1, -1]
@@ -100,9 +105,13 @@ final class ServiceClient: Sendable {
         self.wakeRead = pipeEnds[0]
         self.wakeWrite = pipeEnds[1]
         self.link = Mutex(LinkState(welcome: welcome))
-        let thread = Thread { [self] in self.readerMain() }
+        self.readerPriority = readerPriority
+        let scheduled = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in self.readerMain(scheduled: scheduled) }
         thread.name = "MIDIServices reader (\(clientName))"
         thread.start()
+        // The outcome is known when the session is handed out (a few µs: the thread's first act).
+        scheduled.wait()
     }
 
     var socket: SeqPacketSocket { SeqPacketSocket(adopting: fd) }
@@ -322,8 +331,13 @@ final class ServiceClient: Sendable {
 
     // MARK: The reader thread
 
-    private func readerMain() {
+    private func readerMain(scheduled: DispatchSemaphore) {
         readerThreadId.store(UInt(pthread_self()), ordering: .releasing)
+        if readerPriority != 0 {
+            let outcome = RealtimeScheduling.requestForCurrentThread(priority: readerPriority)
+            readerSchedulingOutcome.withLock { $0 = outcome }
+        }
+        scheduled.signal()
         while !isClosed {
             guard let reason = pumpUntilLinkLost() else { break }
             linkLost(reason)
