@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 import UMP
 
 /// Service diagnostics: ping and status (`MidiDiagnostics`).
@@ -14,40 +12,47 @@ public enum MidiDiagnostics {
     /// · 0`; the reply copies words 1–2. Pings go one at a time: each waits for its reply at
     /// most `timeout` seconds (a late reply is ignored and the ping counted as failed).
     ///
+    /// The pings travel on a connection of their own to the socket of `session` (or the
+    /// default one), read by the calling thread: the reply wakes the caller directly instead of
+    /// passing through a session's reader thread (`PingLink`), so the figure is the service's
+    /// round trip, not a thread hand-off's.
+    ///
     /// Blocking; throws only when the service cannot be reached at all.
     public static func ping(count: Int = 10, timeout: Double = 2, session: MidiSession? = nil) throws(MidiServiceError) -> MidiServicePingResponseSummary {
         guard count >= 1 else { throw .invalidArgument("the ping count must be at least 1") }
         guard timeout > 0 else { throw .invalidArgument("the ping timeout must be positive") }
-        let client = try MidiSession.client(for: session)
-        let connection = MidiEndpointConnection(client: client, endpointDeviceId: MidiEndpointDeviceInformation.diagnosticsPingEndpointId)
-        client.register(connection)
-        defer { connection.close() }
+        if let session, !session.isOpen { throw .closed(what: "the MIDI session \"\(session.name)\"") }
+        let path = session?.socketPath ?? MidiServiceSocket.resolve(explicit: nil)
+        let name = (session?.name ?? MidiSession.processName()) + " (ping)"
+        let connectTimeout = Int32(min(session?.client.requestTimeout ?? 10, 3_600) * 1000)
+        let link = try PingLink(path: path, clientName: name, timeoutMilliseconds: connectTimeout)
 
         let source = UInt32.random(in: 1 ... .max)
-        let waiting = PingWaiter()
-        connection.messageReceived = { args in
-            let p = args.packet
-            guard p.word0 == pingResponseWord, p.word1 == source else { return }
-            waiting.arrived(index: p.word2, serviceTimestamp: args.timestamp, at: MidiClock.now)
-        }
-        try connection.open()
-
+        let wait = UInt64(min(timeout, 3_600) * 1_000_000_000)
         var responses: [MidiServicePingResponse] = []
+        responses.reserveCapacity(count)
         var failures = 0
         var failureReason = ""
         for index in 0..<UInt32(count) {
-            waiting.expect(index)
             let sent = MidiClock.now
-            let result = connection.sendSingleMessageWords(timestamp: 0, pingRequestWord, source, index, 0)
-            guard result.isSuccess else {
+            guard link.send(UMPPacket(pingRequestWord, source, index, 0)) else {
                 failures += 1
-                failureReason = "sending ping \(index) failed: \(result)"
+                failureReason = "sending ping \(index) failed: the service closed the connection or does not take data"
                 continue
             }
-            if let reply = waiting.wait(seconds: timeout) {
+            var serviceTimestamp: UInt64 = 0
+            var receivedAt: UInt64 = 0
+            let answered = link.receive(until: sent &+ wait) { message in
+                let p = message.packet
+                guard p.word0 == pingResponseWord, p.word1 == source, p.word2 == index else { return false }
+                receivedAt = MidiClock.now
+                serviceTimestamp = message.timestamp
+                return true
+            }
+            if answered {
                 responses.append(MidiServicePingResponse(sourceId: source, index: index, clientSendMidiTimestamp: sent,
-                                                         serviceReportedMidiTimestamp: reply.serviceTimestamp,
-                                                         clientReceiveMidiTimestamp: reply.receivedAt))
+                                                         serviceReportedMidiTimestamp: serviceTimestamp,
+                                                         clientReceiveMidiTimestamp: receivedAt))
             } else {
                 failures += 1
                 failureReason = "no reply to ping \(index) within \(MidiServiceError.format(timeout)) s"
@@ -64,35 +69,6 @@ public enum MidiDiagnostics {
         let reply = try client.request(.serviceStatus, operation: "service status")
         guard case .status(let status) = reply else { throw .protocolViolation("service status: unexpected \(reply.kind) reply") }
         return MidiServiceStatus(status)
-    }
-}
-
-/// Hands one ping reply from the reader thread to the pinging thread.
-private final class PingWaiter: Sendable {
-    struct Reply { var serviceTimestamp: UInt64; var receivedAt: UInt64 }
-    private struct State { var expected: UInt32 = .max; var reply: Reply? }
-    private let state = Mutex(State())
-    private let signal = DispatchSemaphore(value: 0)
-
-    func expect(_ index: UInt32) {
-        state.withLock { $0 = State(expected: index, reply: nil) }
-        while signal.wait(timeout: .now()) == .success {}   // forget signals of late replies
-    }
-
-    func arrived(index: UInt32, serviceTimestamp: UInt64, at time: UInt64) {
-        let matched = state.withLock { state -> Bool in
-            guard state.expected == index, state.reply == nil else { return false }
-            state.reply = Reply(serviceTimestamp: serviceTimestamp, receivedAt: time)
-            return true
-        }
-        if matched { signal.signal() }
-    }
-
-    func wait(seconds: Double) -> Reply? {
-        guard signal.wait(timeout: .now() + .microseconds(Int(seconds * 1_000_000))) == .success else {
-            return state.withLock { $0.expected = .max; return nil }
-        }
-        return state.withLock { $0.reply }
     }
 }
 

@@ -144,7 +144,7 @@ public final class MidiSession: Sendable {
         }
     }
 
-    private static func processName() -> String {
+    static func processName() -> String {
         let arguments = CommandLine.arguments
         guard let first = arguments.first, !first.isEmpty else { return "MIDIServices client" }
         return String(first.split(separator: "/").last ?? Substring(first))
