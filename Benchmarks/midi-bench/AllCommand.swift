@@ -103,7 +103,8 @@ struct AllCommand: ParsableCommand {
         let runner = RoleRunner(executable: own, scratch: scratch)
 
         do {
-            let daemon = try DaemonInstance(executable: daemonExecutable, scratch: scratch, name: "daemon")
+            let daemon = try DaemonInstance(executable: daemonExecutable, scratch: scratch, name: "daemon",
+                                            realtimePriority: realtime ?? 0)
             defer { daemon.stop() }
             let endpoints = try PairSetup.createBenchPair(socketPath: daemon.socketPath)
             for path in selected { report.paths.append(BenchReport.PathFigures(path: path)) }
@@ -149,7 +150,8 @@ struct AllCommand: ParsableCommand {
         if pairs > 0 {
             progress("memory, \(pairs) pairs on a fresh daemon…")
             do {
-                let fresh = try DaemonInstance(executable: daemonExecutable, scratch: scratch, name: "memory")
+                let fresh = try DaemonInstance(executable: daemonExecutable, scratch: scratch, name: "memory",
+                                               realtimePriority: realtime ?? 0)
                 defer { fresh.stop() }
                 report.memory = try MemoryProbe.measure(daemon: fresh, pairs: pairs, useSDK: selected.contains(.sdk))
             } catch {
@@ -202,6 +204,8 @@ struct RoleRunner {
 
     let executable: String
     let scratch: String
+    /// Given to the relay, the sender and the receiver (e.g. `--rt-priority N`).
+    var roleArguments: [String] = []
 
     func samplesPath(_ path: BenchPath, round: Int) -> String { scratch + "/samples-\(path.rawValue)-\(round)" }
 
@@ -221,14 +225,14 @@ struct RoleRunner {
         let socket: String
         if path == .relay {
             socket = scratch + "/relay-\(tag).sock"
-            let child = try ChildProcess(name: "relay", executable: executable, arguments: ["relay", "--socket", socket])
+            let child = try ChildProcess(name: "relay", executable: executable, arguments: ["relay", "--socket", socket] + roleArguments)
             guard try child.readLine(timeoutSeconds: 20) == "ready" else { throw .process("the relay did not start") }
             relay = child
         } else {
             socket = daemon.socketPath
         }
         defer { relay?.stop() }
-        var common = ["--path", path.rawValue, "--socket", socket, "--mode", measure.mode.rawValue,
+        var common = roleArguments + ["--path", path.rawValue, "--socket", socket, "--mode", measure.mode.rawValue,
                       "--count", "\(measure.count)", "--warmup", "\(measure.warmup)",
                       "--interval-us", "\(measure.intervalMicroseconds)", "--batch", "\(measure.batch)",
                       "--window", "\(measure.window)"]

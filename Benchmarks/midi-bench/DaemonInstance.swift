@@ -9,7 +9,10 @@ final class DaemonInstance {
     let logPath: String
     private let child: ChildProcess
 
-    init(executable: String, scratch: String, name: String) throws(BenchError) {
+    /// `realtimePriority`: the daemon's `--realtime-priority` (0: normal scheduling, which the
+    /// bench asks for unless it compares real-time scheduling, so that the daemon and the
+    /// baseline relay are scheduled alike).
+    init(executable: String, scratch: String, name: String, realtimePriority: Int32 = 0) throws(BenchError) {
         directory = scratch + "/" + name
         socketPath = directory + "/midisrv.sock"
         logPath = directory + "/midisrv.log"
@@ -24,7 +27,8 @@ final class DaemonInstance {
         }
         child = try ChildProcess(name: "midisrv (\(name))", executable: executable,
                                  arguments: ["--socket", socketPath, "--config", configPath,
-                                             "--state-dir", directory + "/state", "--user", "--log-level", "warning"],
+                                             "--state-dir", directory + "/state", "--user", "--log-level", "warning",
+                                             "--realtime-priority", "\(realtimePriority)"],
                                  logPath: logPath, captureOutput: false)
         try waitUntilListening(timeoutSeconds: 30)
     }

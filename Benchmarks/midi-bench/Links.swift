@@ -3,19 +3,21 @@ import IPC
 /// Connects one end of a path: the relay's socket, or the daemon's (raw IPC or SDK) with the
 /// endpoint opened. Setup is control-rate and may allocate; the returned links do not.
 enum Links {
-    static func sender(path: BenchPath, socket: String, endpoint: String?) throws(BenchError) -> BenchSender {
+    /// `readerPriority`: on the SDK path, the session's reader thread asks for SCHED_FIFO at it
+    /// (0: normal scheduling).
+    static func sender(path: BenchPath, socket: String, endpoint: String?, readerPriority: Int32 = 0) throws(BenchError) -> BenchSender {
         switch path {
         case .relay: return try relayLink(socket)
         case .ipc: return try ipcLink(socket, endpoint: endpoint, role: "sender")
-        case .sdk: return try SDKLink.sender(socketPath: socket, endpoint: try required(endpoint))
+        case .sdk: return try SDKLink.sender(socketPath: socket, endpoint: try required(endpoint), readerPriority: readerPriority)
         }
     }
 
-    static func receiver(path: BenchPath, socket: String, endpoint: String?) throws(BenchError) -> BenchReceiver {
+    static func receiver(path: BenchPath, socket: String, endpoint: String?, readerPriority: Int32 = 0) throws(BenchError) -> BenchReceiver {
         switch path {
         case .relay: return try relayLink(socket)
         case .ipc: return try ipcLink(socket, endpoint: endpoint, role: "receiver")
-        case .sdk: return try SDKLink.receiver(socketPath: socket, endpoint: try required(endpoint))
+        case .sdk: return try SDKLink.receiver(socketPath: socket, endpoint: try required(endpoint), readerPriority: readerPriority)
         }
     }
 

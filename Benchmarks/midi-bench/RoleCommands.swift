@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import IPC
 
 extension BenchPath: ExpressibleByArgument {}
 extension BenchMode: ExpressibleByArgument {}
@@ -14,6 +15,9 @@ struct PathOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Endpoint to open on the daemon paths (id or short form).", valueName: "id"))
     var endpoint: String?
+
+    @Option(name: .customLong("rt-priority"), help: ArgumentHelp("SCHED_FIFO priority for this role's main thread and, on the sdk path, the SDK's reader thread (MidiSession's opt-in); 0 = normal scheduling.", valueName: "n"))
+    var rtPriority: Int32 = 0
 }
 
 /// What a role measures; sender and receiver must be given the same values.
@@ -67,7 +71,9 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let sender = try Links.sender(path: target.path, socket: target.socket, endpoint: target.endpoint)
+            try RoleScheduling.apply(target.rtPriority)
+            let sender = try Links.sender(path: target.path, socket: target.socket, endpoint: target.endpoint,
+                                          readerPriority: target.rtPriority)
             let result: SenderResult
             switch measure.mode {
             case .latency:
@@ -95,8 +101,10 @@ struct ReceiveCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try RoleScheduling.apply(target.rtPriority)
             let progress = try measure.progress.map { (path) throws(BenchError) in try ProgressCounter(path: path, create: true) }
-            let receiver = try Links.receiver(path: target.path, socket: target.socket, endpoint: target.endpoint)
+            let receiver = try Links.receiver(path: target.path, socket: target.socket, endpoint: target.endpoint,
+                                              readerPriority: target.rtPriority)
             let idle = UInt64(measure.timeoutMilliseconds) * 1_000_000
             var cpuStart: UInt64 = 0
             let ready = { cpuStart = CPUTime.ownNanoseconds(); emitReady() }
@@ -142,8 +150,12 @@ struct RelayCommand: ParsableCommand {
     @Option(name: .customLong("timeout-ms"), help: "Give up when a client has not connected within this time.")
     var timeoutMilliseconds: Int32 = 20_000
 
+    @Option(name: .customLong("rt-priority"), help: ArgumentHelp("SCHED_FIFO priority of the relay's thread; 0 = normal scheduling.", valueName: "n"))
+    var rtPriority: Int32 = 0
+
     func run() throws {
         do {
+            try RoleScheduling.apply(rtPriority)
             let relay = try Relay(socketPath: socket)
             emitReady()
             try relay.acceptPeers(timeoutMilliseconds: timeoutMilliseconds)
@@ -183,5 +195,15 @@ struct PairCommand: ParsableCommand {
             Console.error("midi-bench pair: \(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+/// A role's `--rt-priority`: its main thread at SCHED_FIFO, or an error saying why not (the
+/// loaded comparison must not silently measure normal scheduling).
+enum RoleScheduling {
+    static func apply(_ priority: Int32) throws(BenchError) {
+        guard priority != 0 else { return }
+        let outcome = RealtimeScheduling.requestForCurrentThread(priority: priority)
+        guard case .granted = outcome else { throw .protocolFailure("--rt-priority \(priority): \(outcome)") }
     }
 }

@@ -9,17 +9,22 @@ import UMP
 /// `sendSingleMessagePacket` (one message) or `sendMultipleMessages`; receiving uses the
 /// `messageReceived` callback, which the SDK calls on its reader thread.
 enum SDKLink {
-    static func sender(socketPath: String, endpoint: String) throws(BenchError) -> BenchSender {
-        try SDKSender(socketPath: socketPath, endpoint: endpoint)
+    static func sender(socketPath: String, endpoint: String, readerPriority: Int32 = 0) throws(BenchError) -> BenchSender {
+        try SDKSender(socketPath: socketPath, endpoint: endpoint, readerPriority: readerPriority)
     }
 
-    static func receiver(socketPath: String, endpoint: String) throws(BenchError) -> BenchReceiver {
-        try SDKReceiver(socketPath: socketPath, endpoint: endpoint)
+    static func receiver(socketPath: String, endpoint: String, readerPriority: Int32 = 0) throws(BenchError) -> BenchReceiver {
+        try SDKReceiver(socketPath: socketPath, endpoint: endpoint, readerPriority: readerPriority)
     }
 
-    static func open(socketPath: String, endpoint: String, role: String) throws(BenchError) -> (MidiSession, MidiEndpointConnection) {
+    static func open(socketPath: String, endpoint: String, role: String, readerPriority: Int32 = 0) throws(BenchError) -> (MidiSession, MidiEndpointConnection) {
         do {
-            let session = try MidiSession.create(name: "midi-bench \(role)", socketPath: socketPath)
+            let session = try MidiSession.create(name: "midi-bench \(role)", socketPath: socketPath,
+                                                 readerThreadRealtimePriority: readerPriority)
+            if readerPriority != 0, !session.readerThreadScheduling.hasPrefix("SCHED_FIFO") {
+                session.close()
+                throw BenchError.protocolFailure("SDK reader thread: \(session.readerThreadScheduling)")
+            }
             do {
                 let connection = try session.createEndpointConnection(endpointDeviceId: endpoint)
                 return (session, connection)
@@ -76,8 +81,8 @@ final class SDKSender: BenchSender {
     private let session: MidiSession
     private let connection: MidiEndpointConnection
 
-    init(socketPath: String, endpoint: String) throws(BenchError) {
-        (session, connection) = try SDKLink.open(socketPath: socketPath, endpoint: endpoint, role: "sender")
+    init(socketPath: String, endpoint: String, readerPriority: Int32) throws(BenchError) {
+        (session, connection) = try SDKLink.open(socketPath: socketPath, endpoint: endpoint, role: "sender", readerPriority: readerPriority)
         do { try connection.open() } catch {
             session.close()
             throw .protocolFailure("SDK: cannot open \(endpoint): \(error)")
@@ -138,8 +143,8 @@ final class SDKReceiver: BenchReceiver {
     private let connection: MidiEndpointConnection
     private let endpoint: String
 
-    init(socketPath: String, endpoint: String) throws(BenchError) {
-        (session, connection) = try SDKLink.open(socketPath: socketPath, endpoint: endpoint, role: "receiver")
+    init(socketPath: String, endpoint: String, readerPriority: Int32) throws(BenchError) {
+        (session, connection) = try SDKLink.open(socketPath: socketPath, endpoint: endpoint, role: "receiver", readerPriority: readerPriority)
         self.endpoint = endpoint
     }
 

@@ -30,10 +30,23 @@ done
 udevadm settle --timeout=30 >/dev/null 2>&1 || true
 if [ "$status" = 0 ]; then
     cat /proc/asound/seq/clients >>"$results/alsa.log" 2>&1
-    (cd /tmp && "$MIDI_BENCH_BIN/midi-bench" alsa --midisrv "$MIDI_BENCH_BIN/midisrv" \
+    # With MIDI_BENCH_PROFILE=1 (scripts/bench --vm --profile) the run is sampled system-wide
+    # by perf (cpu-clock: under TCG there is no PMU) and a flat profile per process is kept;
+    # its figures are then perf's, not a clean measurement.
+    profiler=()
+    if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
+        profiler=(perf record -e cpu-clock -F 4000 -g -a -o /tmp/perf.data --)
+    fi
+    (cd /tmp && "${profiler[@]}" "$MIDI_BENCH_BIN/midi-bench" alsa --midisrv "$MIDI_BENCH_BIN/midisrv" \
         --commit "$MIDI_BENCH_COMMIT" --environment "$MIDI_BENCH_ENVIRONMENT" \
         --json "$results/alsa.json" "$@") >"$results/alsa.txt" 2>>"$results/alsa.log"
     status=$?
+    if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
+        for comm in midisrv midi-bench; do
+            perf report -i /tmp/perf.data --comm "$comm" --no-children --sort dso,sym --percent-limit 0.3 --stdio \
+                >"$results/profile-$comm.txt" 2>>"$results/alsa.log"
+        done
+    fi
 fi
 echo "$status" >"$results/status"
 sync
