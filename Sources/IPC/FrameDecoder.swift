@@ -24,6 +24,12 @@ public struct FrameDecoder {
     /// Whether a fragmented body is partly received.
     public var hasPendingFragments: Bool { pending != nil }
 
+    /// Bytes held for a partly received body (what a peer makes this side hold).
+    public var pendingByteCount: Int { pending.map { $0.body.count + $0.subHeader.count } ?? 0 }
+
+    /// Forgets a partly received body (its sender took too long to finish it).
+    public mutating func discardPendingFragments() { pending = nil }
+
     /// Decodes one datagram. Returns `nil` when it was a non-final fragment.
     public mutating func decode(_ datagram: UnsafeRawBufferPointer) throws(FrameError) -> Frame? {
         let header = try FrameHeader(validating: datagram)

@@ -54,6 +54,9 @@ public struct Refusal: Hashable, Sendable {
         /// The client sent a frame that breaks the wire format; the message says which frame
         /// and what was wrong. Sent after the handshake too, just before the daemon closes.
         case malformedFrame = 5
+        /// A bound on what one client may hold was reached (unfinished fragments, connections
+        /// per user); the message names the bound.
+        case limitExceeded = 6
 
         public var description: String {
             switch self {
@@ -62,6 +65,7 @@ public struct Refusal: Hashable, Sendable {
             case .tooManyClients: return "too many clients"
             case .shuttingDown: return "service shutting down"
             case .malformedFrame: return "malformed frame"
+            case .limitExceeded: return "limit exceeded"
             }
         }
     }

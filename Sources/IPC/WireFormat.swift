@@ -10,8 +10,14 @@ public enum WireFormat {
     /// below it; control messages above it are split into fragments.
     public static let maximumFrameSize = 65_536
     public static let maximumPayloadSize = maximumFrameSize - headerSize
-    /// Bound on a control message reassembled from fragments (a large endpoint listing).
-    public static let maximumControlMessageSize = 4 << 20
+    /// Bound on a control message reassembled from fragments: a listing of every endpoint of
+    /// the most loopback pairs the service accepts (`MidiService.maximumLoopbackPairs`), with
+    /// names and descriptions at their limits, stays below it.
+    public static let maximumControlMessageSize = 48 << 20
+    /// Bound on a client's control request reassembled from fragments, which the daemon holds
+    /// per connection until the last fragment. The largest request a client needs — a pair
+    /// with names and descriptions at their limits — is a few kilobytes.
+    public static let maximumRequestSize = 64 << 10
     /// Deepest nesting of arrays and objects a control body may have. Ours nest at most 5 deep;
     /// a bound keeps a hostile body from the decoder (see `JSONBodyCheck`).
     public static let maximumJSONDepth = 32

@@ -8,11 +8,16 @@ import ServiceCore
 public enum DaemonStartError: Error, CustomStringConvertible {
     case socket(SocketClaimError)
     case system(SystemError)
+    /// The configuration path names something that is not a file (a device, a FIFO, a
+    /// directory): watching it would re-apply the configuration on every write anyone makes.
+    case configurationNotAFile(path: String, kind: String)
 
     public var description: String {
         switch self {
         case .socket(let error): return error.description
         case .system(let error): return error.description
+        case .configurationNotAFile(let path, let kind):
+            return "configuration \(path) is \(kind), not a regular file; name a JSON file (it may not exist yet) with --config"
         }
     }
 
@@ -23,6 +28,7 @@ public enum DaemonStartError: Error, CustomStringConvertible {
         case .socket(.alreadyRunning): return 1
         case .socket: return 71
         case .system: return 70
+        case .configurationNotAFile: return 78   // EX_CONFIG
         }
     }
 }
@@ -46,6 +52,9 @@ public final class Daemon {
     private var watcher: FileChangeWatcher?
     private let stateStore: FileStateStore
     private var claimedPath: String?
+    private var claimedIdentity: ListeningSocket.FileIdentity?
+    private var stateSaveDueAt: UInt64?
+    private var lastStateSaveError: String?
 
     /// - Parameters:
     ///   - limits: the scheduler's look-ahead and queue bounds.
@@ -56,18 +65,40 @@ public final class Daemon {
         self.logger = logger
         self.extensions = extensions
         stateStore = FileStateStore(directory: options.stateDirectory)
-        // Custom names and captured metadata are read here and saved on every change.
-        service = MidiService(clock: MonotonicServiceClock(), stateStore: stateStore, limits: limits)
+        // Custom names and captured metadata are read here. They are saved by `scheduleStateSave`,
+        // coalesced, not on every change: each save rewrites and fsyncs the file on the event
+        // loop, and a burst of renames cost seconds of it (issue 12).
+        service = MidiService(clock: MonotonicServiceClock(), stateStore: stateStore, limits: limits, autosaveState: false)
     }
 
     public func run() throws(DaemonStartError) {
         logger.info("midisrv \(Self.version) starting (\(options.mode.rawValue) mode): socket \(options.socketPath), config \(options.configPath), state \(options.stateDirectory)")
+        var configInfo = stat()
+        if stat(options.configPath, &configInfo) == 0, configInfo.st_mode & S_IFMT != S_IFREG {
+            let kind: String
+            switch configInfo.st_mode & S_IFMT {
+            case S_IFDIR: kind = "a directory"
+            case S_IFCHR: kind = "a character device"
+            case S_IFBLK: kind = "a block device"
+            case S_IFIFO: kind = "a FIFO"
+            case S_IFSOCK: kind = "a socket"
+            default: kind = "not a file"
+            }
+            throw .configurationNotAFile(path: options.configPath, kind: kind)
+        }
+        // Temporary files of writes a SIGKILL interrupted (their process is gone).
+        for path in [options.configPath, stateStore.path] {
+            for name in AtomicFile.removeStaleTemporaries(of: path) {
+                logger.notice("removed \(name), left next to \(path) by an interrupted write of a process no longer running")
+            }
+        }
 
         let claimed: ListeningSocket.Claimed
         do { claimed = try ListeningSocket.claim(options.socketPath, groupName: options.socketGroup) } catch {
             throw .socket(error)
         }
         claimedPath = claimed.path.path
+        claimedIdentity = claimed.fileIdentity
         if claimed.replacedStale { logger.notice("replaced a stale socket file at \(claimed.path) (no daemon was listening)") }
         logger.debug("socket \(claimed.path): mode 0660, \(claimed.groupNote)")
 
@@ -85,6 +116,7 @@ public final class Daemon {
         reportStateLoad()
 
         let config = ConfigManager(path: options.configPath, service: service, logger: logger)
+        config.shouldStop = { [unowned signals] in signals.terminationRequested }
         self.config = config
         config.reload(initial: true)
         startWatchingConfig()
@@ -100,6 +132,7 @@ public final class Daemon {
             if !late.isEmpty { server.reportLateOverflows(late) }
         }
 
+        scheduleStateSaves()
         startExtensions()
         applyRealtimeScheduling()
         logger.notice("midisrv ready on \(claimed.path)")
@@ -188,16 +221,46 @@ public final class Daemon {
     }
 
     private func shutdown() {
+        if service.hasUnsavedState { saveState() }
         for plugin in extensions.reversed() { plugin.stop() }
         server?.shutdown()
         server = nil
         watcher?.invalidate()
         watcher = nil
-        if let claimedPath { unlink(claimedPath) }
+        if let claimedPath, !ListeningSocket.release(claimedPath, identity: claimedIdentity) {
+            logger.notice("left \(claimedPath) in place: it is no longer the socket this daemon created (another daemon's)")
+        }
         logger.notice("midisrv stopped")
     }
 
     // MARK: State directory
+
+    /// At most one state save per `stateSaveDelay`: the first change after a save schedules
+    /// one; every change until it fires rides along.
+    static let stateSaveDelay: UInt64 = 500_000_000
+
+    private func scheduleStateSaves() {
+        loop.addIterationHook { [unowned self] in
+            if self.service.hasUnsavedState && self.stateSaveDueAt == nil {
+                self.stateSaveDueAt = MonotonicClock.now() + Self.stateSaveDelay
+            }
+        }
+        loop.addTimer(nextDeadline: { [unowned self] in self.stateSaveDueAt }) { [unowned self] _ in
+            self.stateSaveDueAt = nil
+            self.saveState()
+        }
+    }
+
+    private func saveState() {
+        if service.saveState() {
+            lastStateSaveError = nil
+            logger.debug("state saved to \(stateStore.path)")
+        } else if let error = service.lastSaveError, error != lastStateSaveError {
+            // Said once per distinct error; the next change (or the next period) tries again.
+            lastStateSaveError = error
+            logger.error("state file \(stateStore.path) not saved: \(error); custom names changed since are kept in memory and saved when possible")
+        }
+    }
 
     /// The service read the state file when it was made; say what became of it, and keep an
     /// unreadable file's bytes aside before the next save replaces them.

@@ -17,7 +17,17 @@ public struct DaemonOptions: Sendable {
     public var clientQueueCapacity: Int = 2 << 20
     public var clientQueueDataLimit: Int = 256 << 10
     /// Most clients connected at once.
-    public var maximumClients: Int = 256
+    public var maximumClients: Int = Self.defaultMaximumClients
+    public static let defaultMaximumClients = 256
+    /// Most clients one user (uid, root included) may have connected at once, so that one
+    /// process cannot take every slot (docs/daemon.md, limits). `--max-clients-per-user`.
+    public var maximumClientsPerUser: Int = Self.defaultMaximumClientsPerUser
+    public static let defaultMaximumClientsPerUser = 64
+    /// Bound on the bytes of unfinished fragmented requests all clients together make the
+    /// daemon hold (each client is held to `WireFormat.maximumRequestSize`).
+    public var maximumPendingFragmentBytes: Int = 4 << 20
+    /// A fragmented request must be complete within this many nanoseconds of its first fragment.
+    public var fragmentTimeout: UInt64 = 5_000_000_000
     /// SCHED_FIFO priority the event-loop thread asks for (docs/daemon.md, "Real-time
     /// scheduling"); 0 = normal scheduling.
     public var realtimePriority: Int32 = DaemonOptions.defaultRealtimePriority

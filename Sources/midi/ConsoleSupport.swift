@@ -56,8 +56,8 @@ enum ConsoleOutput {
         write(text, to: toStandardError ? STDERR_FILENO : STDOUT_FILENO)
     }
 
-    private static func write(_ text: String, to descriptor: Int32) {
-        var text = text
+    private static func write(_ text: String, to descriptor: Int32, json: Bool = false) {
+        var text = json ? TerminalText.jsonEscaped(text) : TerminalText.escaped(text)
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -71,7 +71,7 @@ enum ConsoleOutput {
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        ConsoleOutput.line(String(decoding: try encoder.encode(value), as: UTF8.self))
+        write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n", to: STDOUT_FILENO, json: true)
     }
 
     /// One compact JSON object per line (monitor, watch-endpoints).
@@ -79,7 +79,7 @@ enum ConsoleOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return }
-        ConsoleOutput.line(String(decoding: data, as: UTF8.self))
+        write(String(decoding: data, as: UTF8.self) + "\n", to: STDOUT_FILENO, json: true)
     }
 
     /// Columns padded to their widest cell; the last column is not padded.
@@ -124,5 +124,48 @@ enum InterruptHandling {
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}
+
+/// What the console prints to a terminal shows text and never acts on it: a name from the
+/// service (or a device, or an older daemon) holding ESC, BEL, NUL, a bidi override or a
+/// zero-width character is printed with those as `\u{…}` (issue 12, item 8). Line breaks and
+/// tabs the console itself writes stay. The set is the service's (`EndpointText` in
+/// ServiceCore: general categories Cc, Cf, Zl, Zp), which names may not contain at all.
+enum TerminalText {
+    static func escaped(_ text: String) -> String {
+        // Fast path: printable ASCII and line breaks — every monitor line.
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar != "\n" && scalar != "\t" && isActive(scalar) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// The same for JSON output: the characters become JSON escapes (`\u202E`, surrogate pairs
+    /// above the BMP), which parse back to the same text. They can only occur inside strings.
+    static func jsonEscaped(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }   // JSONEncoder escaped the ASCII controls
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard scalar.value >= 0x80, isActive(scalar) else { out.append(scalar); continue }
+            for unit in String(scalar).utf16 {
+                let hex = String(unit, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    static func isActive(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 }

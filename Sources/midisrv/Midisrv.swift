@@ -40,7 +40,12 @@ struct Midisrv: ParsableCommand {
             help: ArgumentHelp("SCHED_FIFO priority of the event-loop thread, 1-99, or 0 for normal scheduling. Granted to root, CAP_SYS_NICE, or within RLIMIT_RTPRIO (systemd: LimitRTPRIO=); otherwise one log line says why and the loop runs at normal scheduling.", valueName: "n"))
     var realtimePriority: Int32 = DaemonOptions.defaultRealtimePriority
 
+    @Option(name: .customLong("max-clients-per-user"),
+            help: ArgumentHelp("Most connections one user (uid, root included) may hold at once, so no one process can take all \(DaemonOptions.defaultMaximumClients) slots.", valueName: "n"))
+    var maxClientsPerUser: Int = DaemonOptions.defaultMaximumClientsPerUser
+
     func validate() throws {
+        if maxClientsPerUser < 1 { throw ValidationError("--max-clients-per-user must be at least 1") }
         if user && system { throw ValidationError("--user and --system exclude each other") }
         guard DaemonOptions.realtimePriorityRange.contains(realtimePriority) else {
             throw ValidationError("--realtime-priority \(realtimePriority): give 1-99 for SCHED_FIFO, or 0 for normal scheduling")
@@ -63,6 +68,7 @@ struct Midisrv: ParsableCommand {
             throw ExitCode(2)
         }
         options.realtimePriority = realtimePriority
+        options.maximumClientsPerUser = maxClientsPerUser
         let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge(), USBMIDIExtension()])
         do {
             try daemon.run()

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import IPC
+import MIDIDaemon
 import Testing
 import UMP
 
@@ -69,5 +70,76 @@ struct HostileClientTests {
         guard case .endpoint = try client.request(.endpointProperties(EndpointReference(endpoint: "diag_loopback_a"))) else {
             Issue.record("connection not usable after a bad body"); return
         }
+    }
+
+    // 9: one connection may hold at most `WireFormat.maximumRequestSize` of unfinished request.
+    @Test func anOversizedFragmentedRequestIsRefusedAtThePerClientBound() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        let chunk = [UInt8](repeating: 0x20, count: 40_000)
+        try client.sendRaw(Self.requestFrame(id: 1, operation: 6, body: chunk, more: true))
+        try client.sendRaw(Self.requestFrame(id: 1, operation: 6, body: chunk, more: true))
+        guard case .refusal(let refusal)? = try client.receiveFrame() else { Issue.record("no refusal"); return }
+        #expect(refusal.reason == .malformedFrame)
+        #expect(refusal.message.contains("exceeds \(WireFormat.maximumRequestSize) bytes"), "\(refusal.message)")
+        #expect(try client.receiveFrame() == nil)
+        #expect(daemon.process.isRunning)
+    }
+
+    // 9: an unfinished fragmented request is dropped, and its sender closed, after the timeout.
+    @Test func anUnfinishedFragmentedRequestTimesOut() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        try client.sendRaw(Self.requestFrame(id: 1, operation: 6, body: Array(#"{"filt"#.utf8), more: true))
+        guard case .refusal(let refusal)? = try client.receiveFrame(timeout: 8000) else { Issue.record("no refusal"); return }
+        #expect(refusal.reason == .limitExceeded)
+        #expect(refusal.message.contains("fragmented request not completed within 5000 ms"), "\(refusal.message)")
+        #expect(try client.receiveFrame() == nil)
+    }
+
+    // 10: one user cannot take every client slot (the default bound: the daemon before the
+    // fix welcomed all 256 from one process, and no one else got in).
+    @Test func oneUserCannotHoldEveryConnection() throws {
+        let limit = DaemonOptions.defaultMaximumClientsPerUser
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox)
+        defer { withExtendedLifetime(daemon) {} }
+        var held: [TestClient] = []
+        for index in 0..<limit {
+            let client = try TestClient(path: sandbox.socketPath)
+            guard case .welcome? = try client.handshake(name: "holder \(index)") else { Issue.record("no welcome \(index)"); return }
+            held.append(client)
+        }
+        let oneMore = try TestClient(path: sandbox.socketPath)
+        guard case .refusal(let refusal)? = try oneMore.receiveFrame() else {
+            Issue.record("connection \(limit + 1) of one uid was not refused"); return
+        }
+        #expect(refusal.reason == .tooManyClients)
+        #expect(refusal.message.contains("uid \(getuid()) already has \(limit) connections"), "\(refusal.message)")
+        // A slot freed is a slot usable again.
+        held.removeLast()
+        usleep(200_000)
+        let again = try TestClient(path: sandbox.socketPath)
+        guard case .welcome? = try again.handshake() else { Issue.record("slot not freed on disconnect"); return }
+        #expect(daemon.process.isRunning)
+    }
+
+    // 10: the bound is an option.
+    @Test func thePerUserBoundIsAnOption() throws {
+        let sandbox = try DaemonSandbox()
+        let daemon = try DaemonProcess(sandbox, extraArguments: ["--max-clients-per-user", "2"])
+        defer { withExtendedLifetime(daemon) {} }
+        let first = try TestClient(path: sandbox.socketPath)
+        let second = try TestClient(path: sandbox.socketPath)
+        guard case .welcome? = try first.handshake(), case .welcome? = try second.handshake() else { Issue.record("no welcome"); return }
+        let third = try TestClient(path: sandbox.socketPath)
+        guard case .refusal(let refusal)? = try third.receiveFrame() else { Issue.record("the third was not refused"); return }
+        #expect(refusal.message.contains("already has 2 connections"), "\(refusal.message)")
     }
 }

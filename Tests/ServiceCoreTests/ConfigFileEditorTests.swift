@@ -190,7 +190,7 @@ struct ConfigFileEditorTests {
 
     @Test func anyNameIsEscapedCorrectlyAndNonASCIIStaysUTF8() throws {
         let name = "Quote \" back\\slash tab\t nl\n del\u{7F} bell\u{07} Ünïcödé 🎹 \u{2028}"
-        let description = "line 1\nline 2 \u{0}"
+        let description = "quote \" back\\slash é"
         let tricky = try ConfiguredLoopbackPair(
             associationId: AssociationId(parsing: Self.newGUID),
             endpointA: .init(name: "ok", uniqueIdentifier: UniqueIdentifier(validating: "a")),
@@ -208,7 +208,7 @@ struct ConfigFileEditorTests {
         let once = try ConfigFileEditor.addingPair(tricky, to: nil)
         let twice = try ConfigFileEditor.addingPair(named, to: once)
         let text = String(decoding: twice, as: UTF8.self)
-        #expect(text.contains(#""description": "line 1\nline 2 \u0000""#))
+        #expect(text.contains(#""description": "quote \" back\\slash é""#))
         #expect(text.contains(#""name": "Quote \" back\\slash / Ünïcödé 🎹""#), "non-ASCII is written as UTF-8, not \\u escapes")
         #expect(try ConfigLoader.load(twice).pairs == [tricky, named])
         #expect(JSONText.quoted(name) == #""Quote \" back\\slash tab\t nl\n del\u007f bell\u0007 Ünïcödé 🎹 \#u{2028}""#)

@@ -37,6 +37,9 @@ public final class ALSABridge: DaemonExtension {
     /// Endpoints whose client could not be made, in the order they failed; each was reported
     /// in the log once. Retried in this order when a slot frees.
     private var failedEndpoints: [EndpointDeviceId] = []
+    /// The same, for membership tests: with thousands of pairs past the kernel's 64 clients,
+    /// a scan of the list per failure made applying a configuration quadratic (issue 12).
+    private var failedSet: Set<EndpointDeviceId> = []
     private var observer: ObserverToken?
     private var hook: EventLoop.Token?
     private var reportTimer: EventLoop.Token?
@@ -127,7 +130,7 @@ public final class ALSABridge: DaemonExtension {
             if Self.isBridged(endpoint), clients[endpoint.id] == nil { pendingEndpoints.append(endpoint.id) }
         case .removed(let id):
             pendingEndpoints.removeAll { $0 == id }
-            failedEndpoints.removeAll { $0 == id }
+            if failedSet.remove(id) != nil { failedEndpoints.removeAll { $0 == id } }
             guard let client = clients.removeValue(forKey: id) else { return }
             clientList.removeAll { $0 === client }
             client.flushOutput()
@@ -137,7 +140,8 @@ public final class ALSABridge: DaemonExtension {
             context.annotations.setALSAClient(nil, for: id)
             context.logger.info("alsa: removed client \(client.clientNumber) \"\(client.layout.clientName)\" (its endpoint \(id) is gone)")
             // A client slot is free again: endpoints that found none get another try.
-            for failed in failedEndpoints where !pendingEndpoints.contains(failed) { pendingEndpoints.append(failed) }
+            let queued = Set(pendingEndpoints)
+            for failed in failedEndpoints where !queued.contains(failed) { pendingEndpoints.append(failed) }
         case .updated(let endpoint, let changed):
             guard changed.contains(.name) || changed.contains(.functionBlocks), let client = clients[endpoint.id] else { return }
             do {
@@ -167,14 +171,14 @@ public final class ALSABridge: DaemonExtension {
         }
         clients[endpoint.id] = client
         clientList.append(client)
-        let retried = failedEndpoints.contains(endpoint.id)
-        failedEndpoints.removeAll { $0 == endpoint.id }
+        let retried = failedSet.remove(endpoint.id) != nil
+        if retried { failedEndpoints.removeAll { $0 == endpoint.id } }
         context.annotations.setALSAClient(client.clientNumber, for: endpoint.id)
         context.logger.info("alsa: \(retried ? "now " : "")client \(client.clientNumber) \"\(client.layout.clientName)\" for \(endpoint.id): port 0 (all groups) and ports 1-\(client.layout.groupCount)")
     }
 
     private func creationFailed(_ endpoint: MidiEndpoint, error: ALSABridgeError, context: DaemonContext) {
-        guard !failedEndpoints.contains(endpoint.id) else { return }   // said once per endpoint
+        guard failedSet.insert(endpoint.id).inserted else { return }   // said once per endpoint
         failedEndpoints.append(endpoint.id)
         var hint = ""
         if case .alsa(let alsa) = error, alsa.errno == ENOMEM || alsa.errno == EBUSY {
@@ -192,7 +196,7 @@ public final class ALSABridge: DaemonExtension {
             pendingEndpoints.removeAll()
             for id in ids where clients[id] == nil {
                 guard let endpoint = context.service.endpoint(id) else {
-                    failedEndpoints.removeAll { $0 == id }
+                    if failedSet.remove(id) != nil { failedEndpoints.removeAll { $0 == id } }
                     continue
                 }
                 createClient(for: endpoint, context: context)

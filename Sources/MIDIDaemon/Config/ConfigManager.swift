@@ -19,6 +19,9 @@ final class ConfigManager {
     /// The bytes last applied, so our own writes (and touch-only saves) cost nothing.
     private var lastBytes: [UInt8]??
 
+    /// Asked while a configuration is applied: true stops it (SIGTERM during a long apply).
+    var shouldStop: () -> Bool = { false }
+
     init(path: String, service: MidiService, logger: Logger) {
         self.path = path
         store = FileConfigStore(path: path)
@@ -50,6 +53,16 @@ final class ConfigManager {
             return
         }
 
+        // An empty file while running is what a save in place looks like between its truncate
+        // and its write (issue 12: a reload landing there removed every pair). Routing is kept;
+        // `{}` or deleting the file are the ways to say "no pairs".
+        if !initial, bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            lastBytes = nil   // whatever comes next is applied, even the bytes applied before
+            logger.error("configuration \(path) is empty (a save in progress looks like this); keeping the \(applied.count) pairs already loaded; write {} or delete the file to remove them")
+            status = ConfigStatus(state: .syntaxError, message: "the file is empty", loopbackPairCount: applied.count)
+            return
+        }
+
         let result: ConfigLoadResult
         do {
             result = try ConfigLoader.load(bytes)
@@ -71,7 +84,11 @@ final class ConfigManager {
 
     private func apply(_ result: ConfigLoadResult, state: ConfigStatus.State) {
         var issues = result.problems.map(\.description)
-        let reconciliation = service.reconcileConfiguredPairs(result.pairs.map(\.definition))
+        let reconciliation = service.reconcileConfiguredPairs(result.pairs.map(\.definition), shouldStop: shouldStop)
+        if reconciliation.interrupted {
+            logger.notice("configuration \(path): applying stopped part-way (the service is stopping)")
+            return
+        }
         for failure in reconciliation.failures {
             let location = result.entryLocations[failure.associationId]
             let place = location.map { "\($0.position.line):\($0.position.column): \($0.path)" } ?? "\(failure.associationId)"

@@ -6,7 +6,10 @@ import IPC
 /// delete + create, and the file disappearing (IN_DELETE / IN_MOVED_FROM).
 ///
 /// Changes are coalesced: the callback runs once the file has been quiet for `settleDelay`
-/// nanoseconds, so an editor's several syscalls produce one reload, never a half-written read.
+/// nanoseconds, so an editor's several syscalls produce one reload. Every write and truncation
+/// (IN_MODIFY) restarts the quiet period: a reload due from an earlier save must not fire
+/// between the next save's truncate and its write (issue 12). A writer pausing longer than
+/// that still shows an empty or partial file; the config manager keeps the routing for those.
 public final class FileChangeWatcher {
     public let directory: String
     public let fileName: String
@@ -17,7 +20,7 @@ public final class FileChangeWatcher {
     private var dueAt: UInt64?
     private let onChange: () -> Void
 
-    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE
+    private static let mask = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE
                                      | IN_DELETE_SELF | IN_MOVE_SELF)
 
     public init(path: String, loop: EventLoop, settleDelay: UInt64 = 150_000_000,

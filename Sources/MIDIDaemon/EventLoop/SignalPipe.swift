@@ -4,6 +4,9 @@ import IPC
 /// The self-pipe the signal handler writes to: the only state a C signal handler can reach.
 /// Written once at installation, before any signal can arrive, then only read.
 nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+/// Set by the handler on SIGTERM/SIGINT, so that work that runs long before the loop reads the
+/// pipe (applying a configuration of thousands of pairs) can stop early.
+nonisolated(unsafe) private var terminationSignalled: Int32 = 0
 
 /// Turns SIGTERM, SIGINT and SIGHUP into readable bytes on a pipe that the event loop watches
 /// (the classic self-pipe), so signal handling runs in the loop, not in a signal handler.
@@ -29,6 +32,7 @@ public final class SignalPipe {
         action.__sigaction_handler.sa_handler = { signal in
             var byte = UInt8(truncatingIfNeeded: signal)
             let saved = errno
+            if signal == SIGTERM || signal == SIGINT { terminationSignalled = 1 }
             _ = write(signalPipeWriteEnd, &byte, 1)   // async-signal-safe; a full pipe just drops it
             errno = saved
         }
@@ -47,6 +51,9 @@ public final class SignalPipe {
         ignore.__sigaction_handler.sa_handler = SIG_IGN
         _ = sigaction(SIGPIPE, &ignore, nil)
     }
+
+    /// Whether SIGTERM or SIGINT arrived (it is also in the pipe, for the loop).
+    public var terminationRequested: Bool { terminationSignalled != 0 }
 
     /// Reads the pending signal numbers (in arrival order, duplicates kept).
     public func drain() -> [Int32] {

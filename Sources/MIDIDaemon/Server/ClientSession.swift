@@ -84,9 +84,12 @@ final class ClientSession {
     @exclusivity(unchecked) var state: State = .awaitingHello
     var name = ""
     var version: ProtocolVersion?
-    var decoder = FrameDecoder()
+    /// Requests only: the daemon holds at most `WireFormat.maximumRequestSize` of one.
+    var decoder = FrameDecoder(maximumMessageSize: WireFormat.maximumRequestSize)
     /// Datagrams received so far (the current one included): where a malformed one was.
     @exclusivity(unchecked) var framesReceived: UInt64 = 0
+    /// When the first fragment of the unfinished request arrived (nil: none pending).
+    var fragmentStartedAt: UInt64?
     let queue: OutgoingFrameQueue
     var token: EventLoop.Token?
     var connections: [ConnectionHandle: OpenConnection] = [:]
@@ -236,31 +239,67 @@ final class ClientSession {
     // MARK: Control frames
 
     /// Sends a control frame (after the pending batch, so the client sees events in order).
-    /// A client whose queue cannot even take control frames is not reading: it is closed.
+    ///
+    /// A reply larger than the queue (a listing of thousands of pairs) is streamed: the
+    /// datagrams the queue cannot take wait in `backlog` and move into the queue as the client
+    /// reads (issue 12: such listings used to close the asker as "not reading"). Only a client
+    /// that lets `maximumBacklogBytes` pile up is not reading: it is closed.
     func sendControl(_ frame: Frame) {
         guard state != .closing else { return }
         finishBatch()
         for datagram in frame.encoded() {
-            if queue.isEmpty {
-                do {
-                    if try socket.send(datagram) == .sent { continue }
-                } catch {
-                    markClosing(.sendFailed(error))
-                    return
+            if backlog.isEmpty {
+                if queue.isEmpty {
+                    do {
+                        if try socket.send(datagram) == .sent { continue }
+                    } catch {
+                        markClosing(.sendFailed(error))
+                        return
+                    }
                 }
+                if queue.enqueue(datagram, class: .control) { continue }
             }
-            if !queue.enqueue(datagram, class: .control) {
-                markClosing(.outgoingQueueFull(queuedBytes: queue.queuedBytes))
+            guard backlogBytes + datagram.count <= Self.maximumBacklogBytes else {
+                markClosing(.outgoingQueueFull(queuedBytes: queue.queuedBytes + backlogBytes))
                 return
             }
+            backlog.append(datagram)
+            backlogBytes += datagram.count
         }
     }
 
-    /// Flushes the queue; `true` when it still holds frames (the loop should wait for POLLOUT).
+    /// Whether a reply is still waiting behind the queue. The server does not read such a
+    /// client until it has taken it, so each client makes the daemon hold at most one reply
+    /// larger than its queue (plus what arrives on its own, e.g. events).
+    var hasBacklog: Bool { backlogStart < backlog.count }
+
+    /// Control datagrams waiting for room in `queue`, oldest first from `backlogStart`.
+    private var backlog: [[UInt8]] = []
+    private var backlogStart = 0
+    private var backlogBytes = 0
+    /// Bound on `backlog`: more than the largest reply the service can produce (a listing of
+    /// `MidiService.maximumLoopbackPairs` pairs with names at their limits).
+    static let maximumBacklogBytes = WireFormat.maximumControlMessageSize + (1 << 20)
+
+    /// Flushes the queue, refilling it from the backlog; `true` when frames are still waiting
+    /// (the loop should wait for POLLOUT).
     func flushQueue() -> Bool {
-        guard !queue.isEmpty else { return false }
+        guard !queue.isEmpty || backlogStart < backlog.count else { return false }
         do {
-            return try queue.flush(to: socket) == .wouldBlock
+            while true {
+                if try queue.flush(to: socket) == .wouldBlock && backlogStart == backlog.count { return true }
+                guard backlogStart < backlog.count else { return false }
+                // Move what fits from the backlog into the queue, then flush again.
+                var moved = false
+                while backlogStart < backlog.count, queue.enqueue(backlog[backlogStart], class: .control) {
+                    backlogBytes -= backlog[backlogStart].count
+                    backlog[backlogStart] = []
+                    backlogStart += 1
+                    moved = true
+                }
+                if backlogStart == backlog.count { backlog.removeAll(); backlogStart = 0 }
+                if !moved { return true }   // the queue is full and the socket too: wait
+            }
         } catch {
             markClosing(.sendFailed(error))
             return false

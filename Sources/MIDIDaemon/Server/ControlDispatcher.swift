@@ -17,6 +17,7 @@ extension SessionServer {
         case .createLoopbackPair(let body):
             let pair = try Self.makePair(body)
             let persist = body.persist == true
+            if persist { try authorization.requireConfigOwner(session.credentials.uid, to: "persisting a loopback pair") }
             do {
                 try service.createLoopbackPair(pair.definition, origin: persist ? .configured : .transient)
             } catch {
@@ -26,19 +27,27 @@ extension SessionServer {
                 try? service.removeLoopbackPair(associationId: pair.associationId, origin: .configured)   // nothing half-created
                 throw error
             }
-            logger.info("client \(session.id) created \(persist ? "persistent" : "transient") loopback pair \(pair.associationId)")
+            if !persist { authorization.created(pair.associationId, by: session.credentials.uid) }
+            logger.info("client \(session.id) (uid \(session.credentials.uid)) created \(persist ? "persistent" : "transient") loopback pair \(pair.associationId)")
             return .loopbackPair(try wirePair(pair.associationId))
 
         case .removeLoopbackPair(let body):
             let id = try Self.associationId(body.associationId)
+            if let pair = service.loopbackPair(id), pair.origin == .transient {
+                try authorization.requirePairControl(session.credentials.uid, id, origin: .transient, to: "remove")
+            }
             do { try service.removeLoopbackPair(associationId: id, origin: .transient) } catch { throw ControlError(error) }
-            logger.info("client \(session.id) removed loopback pair \(id)")
+            authorization.removed(id)
+            logger.info("client \(session.id) (uid \(session.credentials.uid)) removed loopback pair \(id)")
             return .done
 
         case .muteLoopbackPair(let body), .unmuteLoopbackPair(let body):
             let id = try Self.associationId(body.associationId)
             let mute: Bool
             if case .muteLoopbackPair = request { mute = true } else { mute = false }
+            if let pair = service.loopbackPair(id) {
+                try authorization.requirePairControl(session.credentials.uid, id, origin: pair.origin, to: mute ? "mute" : "unmute")
+            }
             do { try service.setMuted(associationId: id, mute) } catch { throw ControlError(error) }
             return .loopbackPair(try wirePair(id))
 
@@ -59,13 +68,20 @@ extension SessionServer {
             return .done
 
         case .renameEndpoint(let body):
+            try authorization.requireConfigOwner(session.credentials.uid, to: "renaming an endpoint")
             let id: EndpointDeviceId
             do { id = try service.resolveEndpoint(body.endpoint) } catch { throw ControlError(error) }
+            // Both checked before either is applied: a rename is all or nothing.
+            if let description = body.description, let problem = EndpointText.problem(in: description, field: .description) {
+                throw ControlError(code: .validationFailed, message: "not renamed: \(problem)")
+            }
             do {
                 try service.setCustomName(body.name, for: id)
                 if let description = body.description {
                     try service.setCustomDescription(description.isEmpty ? nil : description, for: id)
                 }
+            } catch .invalidText(let problem) {
+                throw ControlError(code: .validationFailed, message: "not renamed: \(problem)")
             } catch {
                 throw ControlError(code: .notFound, message: error.description)
             }

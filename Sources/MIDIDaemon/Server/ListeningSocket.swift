@@ -29,6 +29,31 @@ public enum ListeningSocket {
         public let replacedStale: Bool
         /// The group the socket file was given (`audio` when it exists), or why not.
         public let groupNote: String
+        /// Device and inode of the socket file this daemon bound, so that it removes that file
+        /// and never one another daemon has since bound at the same path.
+        public let fileIdentity: FileIdentity?
+    }
+
+    /// A file's device and inode number.
+    public struct FileIdentity: Equatable, Sendable {
+        public let device: UInt64
+        public let inode: UInt64
+
+        /// The identity of whatever is at `path` (without following a link), nil when nothing is.
+        public static func of(_ path: String) -> FileIdentity? {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        }
+    }
+
+    /// Removes the socket file at shutdown — only if it is still the one this daemon bound. A
+    /// second daemon that replaced it (the first one stopped answering, or its file was
+    /// removed by hand) keeps its socket. Returns whether the file was removed.
+    @discardableResult
+    public static func release(_ path: String, identity: FileIdentity?) -> Bool {
+        guard let identity, FileIdentity.of(path) == identity else { return false }
+        return unlink(path) == 0
     }
 
     /// - Creates the parent directory (0755) if needed.
@@ -88,6 +113,7 @@ public enum ListeningSocket {
         } else {
             groupNote = "no group \(groupName) on this system; socket keeps the daemon's group"
         }
-        return Claimed(socket: socket, path: path, replacedStale: replacedStale, groupNote: groupNote)
+        return Claimed(socket: socket, path: path, replacedStale: replacedStale, groupNote: groupNote,
+                       fileIdentity: FileIdentity.of(path.path))
     }
 }

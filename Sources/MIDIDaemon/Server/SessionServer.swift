@@ -20,6 +20,12 @@ final class SessionServer {
     /// The sessions that have not said hello yet (a subset of `sessions`): the handshake timer's
     /// deadline is asked on every loop wake-up, and this keeps it O(1) when none is waiting.
     private var awaitingHello: [UInt32: ClientSession] = [:]
+    /// The sessions holding an unfinished fragmented request (a subset of `sessions`), and the
+    /// bytes all of them hold together (bounded by `options.maximumPendingFragmentBytes`).
+    private var fragmenting: [UInt32: ClientSession] = [:]
+    private var pendingFragmentBytes = 0
+    /// Connected clients per uid (`options.maximumClientsPerUser`).
+    private var clientsPerUid: [UInt32: Int] = [:]
     private var nextSessionId: UInt32 = 0
     /// One receive buffer for everyone: each datagram is handled before the next is read.
     private let receiveBuffer = FrameBuffer()
@@ -34,6 +40,8 @@ final class SessionServer {
     /// A connection that has not said hello after this long is closed (it holds a client slot).
     static let handshakeTimeout: UInt64 = 5_000_000_000
 
+    /// Who may persist, rename, remove and mute (see `Authorization`).
+    var authorization: Authorization
     /// Set by the daemon: writes a pair into the config file (`--persist`).
     var persistPair: ((ConfiguredLoopbackPair) -> ControlError?)?
     /// Set by the daemon: everything but the client list of `serviceStatus`.
@@ -55,6 +63,7 @@ final class SessionServer {
         self.options = options
         self.logger = logger
         self.annotations = annotations
+        authorization = Authorization(configPath: options.configPath)
         for endpoint in service.endpoints(matching: .allTypes) { knownEndpoints[endpoint.id.rawValue] = wireEndpoint(endpoint) }
         observerToken = service.addObserver { [unowned self] change in self.endpointChanged(change) }
         annotations.changed = { [unowned self] id, property in self.annotationChanged(id, property) }
@@ -107,6 +116,14 @@ final class SessionServer {
                 socket.close()
                 continue
             }
+            if clientCount(uid: credentials.uid) >= options.maximumClientsPerUser {
+                logger.warning("refusing \(session.label): uid \(credentials.uid) already has \(options.maximumClientsPerUser) clients connected")
+                _ = try? socket.send(Frame.refusal(Refusal(reason: .tooManyClients,
+                    message: "uid \(credentials.uid) already has \(options.maximumClientsPerUser) connections to midisrv, the most one user may have")).encoded()[0])
+                socket.close()
+                continue
+            }
+            clientsPerUid[credentials.uid, default: 0] += 1
             sessions[session.id] = session
             awaitingHello[session.id] = session
             session.token = loop.registerDescriptor(socket.fileDescriptor) { [unowned self, unowned session] events in
@@ -116,12 +133,33 @@ final class SessionServer {
         }
     }
 
+    private func clientCount(uid: UInt32) -> Int { clientsPerUid[uid] ?? 0 }
+
+    /// The earliest of the handshake deadlines and the fragment deadlines.
     private func nextHandshakeDeadline() -> UInt64? {
-        guard !awaitingHello.isEmpty else { return nil }
-        return awaitingHello.values.lazy.filter { $0.state == .awaitingHello }.map { $0.acceptedAt + Self.handshakeTimeout }.min()
+        // Asked on every wake-up of the loop: nothing but two emptiness checks in the usual
+        // case (closures over `self` here allocated on every wake-up of a debug build).
+        if awaitingHello.isEmpty && fragmenting.isEmpty { return nil }
+        var earliest: UInt64?
+        for session in awaitingHello.values where session.state == .awaitingHello {
+            let deadline = session.acceptedAt + Self.handshakeTimeout
+            if earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        }
+        for session in fragmenting.values {
+            guard let started = session.fragmentStartedAt else { continue }
+            let deadline = started + options.fragmentTimeout
+            if earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        }
+        return earliest
     }
 
     private func closeSilentClients(now: UInt64) {
+        for session in fragmenting.values {
+            guard let started = session.fragmentStartedAt, started + options.fragmentTimeout <= now else { continue }
+            refuse(session, .limitExceeded,
+                   "fragmented request not completed within \(options.fragmentTimeout / 1_000_000) ms of its first fragment (frame \(session.framesReceived))")
+            close(session)
+        }
         for session in awaitingHello.values where session.state == .awaitingHello && session.acceptedAt + Self.handshakeTimeout <= now {
             logger.warning("closing client \(session.id) (pid \(session.credentials.pid)): no hello within \(Self.handshakeTimeout / 1_000_000_000) s")
             session.markClosing(.noHello(timeoutSeconds: Self.handshakeTimeout / 1_000_000_000))
@@ -133,12 +171,17 @@ final class SessionServer {
 
     private func socketReady(_ session: ClientSession, _ events: EventLoop.Events) {
         if events.contains(.writable) { _ = session.flushQueue() }
-        if events.contains(.readable) || events.contains(.hangup) { readFrames(session) }
+        if events.contains(.hangup) && session.hasBacklog {
+            session.markClosing(.disconnected)   // gone before taking its reply: nothing to read
+        } else if events.contains(.readable) || events.contains(.hangup) {
+            readFrames(session)
+        }
         if session.state == .closing { close(session) } else { updateInterest(session) }
     }
 
     private func readFrames(_ session: ClientSession) {
-        for _ in 0..<Self.readBudget where session.state != .closing {
+        // Not while a reply waits behind its queue: the next request would pile up another.
+        for _ in 0..<Self.readBudget where session.state != .closing && !session.hasBacklog {
             let outcome: SeqPacketSocket.ReceiveOutcome
             do { outcome = try session.socket.receive(into: receiveBuffer.bytes) } catch {
                 session.markClosing(.receiveFailed(error))
@@ -203,7 +246,7 @@ final class SessionServer {
             }
             let frame: Frame?
             do {
-                frame = try session.decoder.decode(header: header, datagram: datagram)
+                frame = try decodeControl(header, datagram, from: session)
             } catch .invalidRequestBody(let requestId, let reason) {
                 // The frame was sound, only its JSON was not: answer the request, keep the client.
                 logger.warning("\(session.label): request \(requestId) (frame \(session.framesReceived)) rejected: \(reason)")
@@ -227,17 +270,43 @@ final class SessionServer {
         }
     }
 
+    /// Decodes a control frame, keeping the fragment bounds: what this session holds (the
+    /// decoder's own bound), what all sessions hold together, and for how long.
+    private func decodeControl(_ header: FrameHeader, _ datagram: UnsafeRawBufferPointer,
+                               from session: ClientSession) throws(FrameError) -> Frame? {
+        let before = session.decoder.pendingByteCount
+        defer {
+            let after = session.decoder.pendingByteCount
+            pendingFragmentBytes += after - before
+            if after == 0 {
+                session.fragmentStartedAt = nil
+                fragmenting[session.id] = nil
+            } else if before == 0 {
+                session.fragmentStartedAt = MonotonicClock.now()
+                fragmenting[session.id] = session
+            }
+        }
+        let frame = try session.decoder.decode(header: header, datagram: datagram)
+        if frame == nil, pendingFragmentBytes + session.decoder.pendingByteCount - before > options.maximumPendingFragmentBytes {
+            session.decoder.discardPendingFragments()
+            throw .invalidFragment(reason: "the service holds \(options.maximumPendingFragmentBytes) bytes of unfinished fragmented requests from all clients, its limit; finish one request before starting the next")
+        }
+        return frame
+    }
+
     private func handshake(_ session: ClientSession, _ hello: Hello) {
         guard hello.version.isCompatible(with: .current) else {
             refuse(session, .versionMismatch,
                    "midisrv speaks protocol \(ProtocolVersion.current), the client \(hello.version); update the older side")
             return
         }
-        session.name = hello.clientName
+        // The name is the client's to choose, so it is kept escaped: a "\n" in it must not forge
+        // a log line or a `midi service status` row (issue 12).
+        session.name = String(EndpointText.escaped(hello.clientName, limit: WireFormat.maximumClientNameLength).dropFirst().dropLast())
         session.version = min(hello.version, .current)
         session.state = .ready
         awaitingHello[session.id] = nil
-        logger.info("client \(session.id) \"\(hello.clientName)\" connected: pid \(session.credentials.pid) uid \(session.credentials.uid) gid \(session.credentials.gid), protocol \(hello.version)")
+        logger.info("client \(session.id) \"\(session.name)\" connected: pid \(session.credentials.pid) uid \(session.credentials.uid) gid \(session.credentials.gid), protocol \(hello.version)")
         session.sendControl(.welcome(Welcome(daemonPid: getpid(), clientId: session.id,
                                              serviceName: Self.serviceName, serviceVersion: Daemon.version)))
     }
@@ -308,7 +377,8 @@ final class SessionServer {
         guard let token = session.token else { return }
         let backedUp = session.flushQueue()
         if session.state == .closing { return }
-        loop.setInterest(token, backedUp ? [.readable, .writable] : .readable)
+        // A client taking a long reply is only written to until it has it (see `readFrames`).
+        loop.setInterest(token, session.hasBacklog ? .writable : backedUp ? [.readable, .writable] : .readable)
     }
 
     // MARK: Closing
@@ -316,6 +386,12 @@ final class SessionServer {
     func close(_ session: ClientSession) {
         guard sessions.removeValue(forKey: session.id) != nil else { return }
         awaitingHello[session.id] = nil
+        fragmenting[session.id] = nil
+        pendingFragmentBytes -= session.decoder.pendingByteCount
+        session.decoder.discardPendingFragments()
+        if let count = clientsPerUid[session.credentials.uid] {
+            clientsPerUid[session.credentials.uid] = count > 1 ? count - 1 : nil
+        }
         if session.closeReason?.flushesQueue ?? true { _ = session.flushQueue() }   // e.g. a refusal
         if let token = session.token { loop.unregister(token) }
         for connection in session.connections.values {

@@ -131,6 +131,7 @@ extension ControlError {
         case .duplicateEndpointName, .duplicateUniqueIdentifier, .duplicateAssociationId: code = .alreadyExists
         case .pairNotFound: code = .notFound
         case .configuredPairNotRemovable, .notAConfiguredPair: code = .notPermitted
+        case .tooManyPairs: code = .limitExceeded
         }
         self.init(code: code, message: error.description)
     }

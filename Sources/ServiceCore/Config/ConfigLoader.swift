@@ -254,7 +254,14 @@ private struct ConfigLoaderWalk {
                 }
             case ConfigSchema.descriptionKey:
                 switch field.value.content {
-                case .string(let text): description = text
+                case .string(let text):
+                    do {
+                        try Endpoint.validate(description: text)
+                        description = text
+                    } catch {
+                        self.error(fieldPath, position, error.description)
+                        valid = false
+                    }
                 case .null: description = nil
                 default:
                     error(fieldPath, position, "description must be a string; found \(field.value.kindDescription)")

@@ -58,18 +58,23 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
         public init(name: String, description: String? = nil,
                     uniqueIdentifier: UniqueIdentifier) throws(ValidationError) {
             try Self.validate(name: name)
+            if let description { try Self.validate(description: description) }
             self.name = name
             self.description = description
             self.uniqueIdentifier = uniqueIdentifier
         }
 
-        /// Names are required and visible everywhere: not blank, and no control characters
-        /// (a NUL or line break would corrupt listings and ALSA client names).
+        /// Names are required and visible everywhere: not blank, and within `EndpointText`'s
+        /// rules (bounded; no control, bidi or zero-width characters — a NUL or line break
+        /// would corrupt listings, logs and ALSA client names).
         public static func validate(name: String) throws(ValidationError) {
             guard !name.trimmingWhitespace().isEmpty else { throw .blankName }
-            if let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-                throw .controlCharacterInName(name, codePoint: JSONText.codePoint(bad.value))
-            }
+            if let problem = EndpointText.problem(in: name, field: .name) { throw .invalidText(problem) }
+        }
+
+        /// Descriptions are optional, under the same rules with a larger bound.
+        public static func validate(description: String) throws(ValidationError) {
+            if let problem = EndpointText.problem(in: description, field: .description) { throw .invalidText(problem) }
         }
 
         public func isEquivalent(to other: Endpoint) -> Bool {
@@ -98,7 +103,8 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
 
     public enum ValidationError: Error, Hashable, Sendable, CustomStringConvertible {
         case blankName
-        case controlCharacterInName(String, codePoint: String)
+        /// A name or description breaking `EndpointText`'s rules; the text says which and why.
+        case invalidText(String)
         case sameNameOnBothSides(String)
         case groupCountOutOfRange(Int)
 
@@ -106,8 +112,8 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
             switch self {
             case .blankName:
                 return "name is required and must not be blank"
-            case .controlCharacterInName(let name, let codePoint):
-                return "name \(JSONText.quoted(name)) contains the control character \(codePoint)"
+            case .invalidText(let problem):
+                return problem
             case .sameNameOnBothSides(let name):
                 return "endpointA and endpointB are both named \(JSONText.quoted(name)); endpoint names must be unique across all loopback endpoints (compared case-insensitively)"
             case .groupCountOutOfRange(let value):

@@ -50,12 +50,14 @@ extension MidiService {
         case .endpointNameNotification, .productInstanceIdNotification, .functionBlockNameNotification:
             let text = node.streamText.append(packet) { [self] _ in counters.malformedStreamText += 1 }
             switch text {
+            // What a device (or any client sending on a loopback) declares is cleaned to
+            // `EndpointText`'s rules: it is shown in listings, logs and terminals.
             case .endpointName(let name)?:
-                update(node) { $0.declared.endpointName = name }
+                update(node) { $0.declared.endpointName = EndpointText.sanitized(name, field: .name) }
             case .productInstanceId(let id)?:
-                update(node) { $0.declared.productInstanceId = id }
+                update(node) { $0.declared.productInstanceId = EndpointText.sanitized(id, field: .name) }
             case .functionBlockName(let number, let name)? where number < Self.maximumFunctionBlocks:
-                update(node) { $0.declared.updateFunctionBlock(number) { $0.name = name } }
+                update(node) { $0.declared.updateFunctionBlock(number) { $0.name = EndpointText.sanitized(name, field: .name) } }
             default:
                 break
             }

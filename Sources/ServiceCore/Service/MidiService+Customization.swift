@@ -1,10 +1,13 @@
 /// Why a customization was refused.
 public enum CustomizationError: Error, Equatable, CustomStringConvertible {
     case endpointNotFound(EndpointDeviceId)
+    /// The name or description breaks `EndpointText`'s rules; the text says why.
+    case invalidText(String)
 
     public var description: String {
         switch self {
         case .endpointNotFound(let id): return "cannot customize: no endpoint \(id)"
+        case .invalidText(let problem): return problem
         }
     }
 }
@@ -14,13 +17,17 @@ extension MidiService {
     /// over the declared and transport names, is stored against the EndpointDeviceId and
     /// survives restarts. Watchers hear `updated(…, [.customization, .name])`.
     public func setCustomName(_ name: String?, for id: EndpointDeviceId) throws(CustomizationError) {
-        guard let node = nodesById[id] else { throw .endpointNotFound(id) }
         let value = name.flatMap { $0.isBlank ? nil : String($0.trimmingWhitespace()) }
+        if let value, let problem = EndpointText.problem(in: value, field: .name) { throw .invalidText(problem) }
+        guard let node = nodesById[id] else { throw .endpointNotFound(id) }
         update(node) { $0.customization.name = value }
     }
 
     /// Sets (or, with `nil`, clears) the user's description for an endpoint.
     public func setCustomDescription(_ description: String?, for id: EndpointDeviceId) throws(CustomizationError) {
+        if let description, let problem = EndpointText.problem(in: description, field: .description) {
+            throw .invalidText(problem)
+        }
         guard let node = nodesById[id] else { throw .endpointNotFound(id) }
         update(node) { $0.customization.description = description }
     }

@@ -30,13 +30,21 @@ public final class MidiService {
     var orderedNodes: [EndpointNode] = []
     var connectionSlots = SlotTable<ConnectionRecord>()
     var scheduler: MessageScheduler
-    var pairs: [LoopbackPairInfo] = []
+    /// Loopback pairs and the indexes that keep creating one O(1) (issue 12: every check was a
+    /// scan of every pair, so a config of 4,000 pairs took 36 s to apply). See `LoopbackRegistry`.
+    var loopbacks = LoopbackRegistry()
+    /// Most loopback pairs at once (configured and transient together). Each listing of them
+    /// must fit `WireFormat.maximumControlMessageSize`; the kernel gives only 64 of their
+    /// endpoints an ALSA client anyway.
+    public var maximumLoopbackPairs = 4096
     var observers: [(token: Int, handler: (EndpointEvent) -> Void)] = []
     var nextObserverToken = 0
     /// Customizations and declared metadata by endpoint id, for present and absent endpoints
     /// alike, so that an endpoint that appears later gets its state back and nothing stored
     /// is lost while it is away.
     var persisted: [EndpointDeviceId: PersistedEndpointState] = [:]
+    /// How many endpoints that are gone keep their saved names and metadata (`pruneAbsentState`).
+    public var maximumAbsentEndpointStates = 1024
 
     /// - Parameters:
     ///   - clock: CLOCK_MONOTONIC nanoseconds.
@@ -116,6 +124,7 @@ public final class MidiService {
         nodesById[node.model.id] = nil
         orderedNodes.removeAll { $0 === node }
         emit(.removed(node.model.id))
+        if persisted[node.model.id] != nil { pruneAbsentState() }
     }
 
     /// Edits an endpoint's snapshot; when anything visible changed, persists what needs it

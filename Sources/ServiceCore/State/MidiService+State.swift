@@ -24,6 +24,24 @@ extension MidiService {
         }
     }
 
+    /// Forgets the saved state of endpoints that are gone beyond `maximumAbsentEndpointStates`
+    /// of them (issue 12: names of removed endpoints were kept forever, `endpoints.json` grew
+    /// to 24 MB). Loopback endpoints are forgotten first — a USB device's name is what brings
+    /// it back named after a replug — then by id; pruned down to three quarters of the bound,
+    /// so the sort runs once per many removals.
+    func pruneAbsentState() {
+        guard persisted.count > maximumAbsentEndpointStates else { return }   // the usual case, O(1)
+        let absentCount = persisted.count - persisted.keys.lazy.filter { self.nodesById[$0] != nil }.count
+        guard absentCount > maximumAbsentEndpointStates else { return }
+        let absent = persisted.keys.filter { nodesById[$0] == nil }.sorted { lhs, rhs in
+            let lhsLoop = lhs.rawValue.contains("#midiu_loop_"), rhsLoop = rhs.rawValue.contains("#midiu_loop_")
+            return lhsLoop != rhsLoop ? lhsLoop : lhs.rawValue < rhs.rawValue
+        }
+        for id in absent.prefix(absentCount - maximumAbsentEndpointStates * 3 / 4) { persisted[id] = nil }
+        hasUnsavedState = true
+        if autosaveState { saveState() }
+    }
+
     /// Copies an endpoint's customization and declared metadata into the persisted set, and
     /// saves when autosaving.
     func recordPersistentState(of node: EndpointNode) {

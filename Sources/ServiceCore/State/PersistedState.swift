@@ -119,16 +119,19 @@ enum StateDocument {
 
     private static func decodeEndpoint(_ value: JSONValue) -> PersistedEndpointState {
         var state = PersistedEndpointState()
-        state.customization.name = value["customName"]?.string.flatMap { $0.isBlank ? nil : $0 }
-        state.customization.description = value["customDescription"]?.string
+        // Cleaned to `EndpointText`'s rules: a file written before them (or by hand) may hold a
+        // 2.5 MB name or an escape sequence, and it is read at every start.
+        state.customization.name = value["customName"]?.string.map { EndpointText.sanitized($0, field: .name) }
+            .flatMap { $0.isBlank ? nil : $0 }
+        state.customization.description = value["customDescription"]?.string.map { EndpointText.sanitized($0, field: .description) }
         if let declared = value["declared"] { state.declared = decodeDeclared(declared) }
         return state
     }
 
     private static func decodeDeclared(_ value: JSONValue) -> DeclaredEndpointState {
         var declared = DeclaredEndpointState()
-        declared.endpointName = value["endpointName"]?.string
-        declared.productInstanceId = value["productInstanceId"]?.string
+        declared.endpointName = value["endpointName"]?.string.map { EndpointText.sanitized($0, field: .name) }
+        declared.productInstanceId = value["productInstanceId"]?.string.map { EndpointText.sanitized($0, field: .name) }
         if let info = value["endpointInfo"], info.object != nil {
             declared.endpointInfo = DeclaredEndpointInfo(
                 umpVersionMajor: info["umpVersionMajor"]?.integer() ?? 1,
@@ -162,7 +165,7 @@ enum StateDocument {
             guard let number: UInt8 = block["number"]?.integer(), number < 32,
                   declared.functionBlock(number) == nil else { continue }
             declared.updateFunctionBlock(number) { b in
-                b.name = block["name"]?.string ?? ""
+                b.name = EndpointText.sanitized(block["name"]?.string ?? "", field: .name)
                 b.isActive = block["isActive"]?.bool ?? false
                 b.direction = block["direction"]?.integer().flatMap(FunctionBlockDirection.init(rawValue:)) ?? .bidirectional
                 b.uiHint = block["uiHint"]?.integer().flatMap(FunctionBlockUIHint.init(rawValue:)) ?? .unknown

@@ -19,6 +19,8 @@ public enum LoopbackError: Error, Equatable, CustomStringConvertible {
     case configuredPairNotRemovable(AssociationId)
     /// A configuration reload asked to remove a pair that was created through the API.
     case notAConfiguredPair(AssociationId)
+    /// The service already has `MidiService.maximumLoopbackPairs` pairs.
+    case tooManyPairs(limit: Int)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum LoopbackError: Error, Equatable, CustomStringConvertible {
             return "loopback pair \(id) comes from the configuration file and cannot be removed through the API; remove it from the configuration file instead"
         case .notAConfiguredPair(let id):
             return "loopback pair \(id) was created through the API, not by the configuration file"
+        case .tooManyPairs(let limit):
+            return "the service already has \(limit) loopback pairs, the most it keeps; remove one first"
         }
     }
 }

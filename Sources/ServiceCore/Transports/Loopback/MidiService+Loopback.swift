@@ -2,10 +2,10 @@
 /// pairs of cross-wired endpoints A ⇄ B.
 extension MidiService {
     /// Every pair, in creation order.
-    public var loopbackPairs: [LoopbackPairInfo] { pairs }
+    public var loopbackPairs: [LoopbackPairInfo] { loopbacks.all }
 
     public func loopbackPair(_ associationId: AssociationId) -> LoopbackPairInfo? {
-        pairs.first { $0.associationId == associationId }
+        loopbacks.pair(associationId)
     }
 
     /// Creates a pair after checking it against docs/design.md §3: non-blank names, 1…16 groups, a
@@ -21,7 +21,7 @@ extension MidiService {
         let b = EndpointNode(model: loopbackEndpoint(definition, side: .b), role: .loopback)
         a.peer = b
         b.peer = a
-        pairs.append(LoopbackPairInfo(definition: definition, origin: origin, isMuted: false))
+        loopbacks.insert(LoopbackPairInfo(definition: definition, origin: origin, isMuted: false))
         register(a)
         register(b)
         return (a.model.id, b.model.id)
@@ -32,16 +32,15 @@ extension MidiService {
     /// `configuredPairNotRemovable`. The daemon removes configured pairs with
     /// `origin: .configured` when they leave the config file.
     public func removeLoopbackPair(associationId: AssociationId, origin: LoopbackOrigin) throws(LoopbackError) {
-        guard let index = pairs.firstIndex(where: { $0.associationId == associationId }) else {
+        guard let pair = loopbacks.pair(associationId) else {
             throw .pairNotFound(associationId)
         }
-        let pair = pairs[index]
         switch (origin, pair.origin) {
         case (.transient, .configured): throw .configuredPairNotRemovable(associationId)
         case (.configured, .transient): throw .notAConfiguredPair(associationId)
         default: break
         }
-        pairs.remove(at: index)
+        loopbacks.remove(associationId)
         for id in [pair.endpointIdA, pair.endpointIdB] {
             if let node = nodesById[id] { unregister(node) }
         }
@@ -50,11 +49,10 @@ extension MidiService {
     /// Mutes or unmutes a pair (both directions). While muted, messages sent on either side are
     /// dropped — including scheduled ones falling due — and senders are told they were sent.
     public func setMuted(associationId: AssociationId, _ muted: Bool) throws(LoopbackError) {
-        guard let index = pairs.firstIndex(where: { $0.associationId == associationId }) else {
+        guard let pair = loopbacks.setMuted(associationId, muted) else {
             throw .pairNotFound(associationId)
         }
-        pairs[index].isMuted = muted
-        for id in [pairs[index].endpointIdA, pairs[index].endpointIdB] {
+        for id in [pair.endpointIdA, pair.endpointIdB] {
             if let node = nodesById[id] { update(node) { $0.isMuted = muted } }
         }
     }
@@ -63,11 +61,23 @@ extension MidiService {
     /// edit): configured pairs no longer listed, or listed with a different definition, are
     /// removed; listed pairs not present are created. Transient pairs are left alone. A pair
     /// that fails validation is reported and the others are still applied.
+    ///
+    /// `shouldStop` is asked every 64 pairs: when it answers true (the daemon got SIGTERM in
+    /// the middle of applying thousands of pairs), the rest is left undone and
+    /// `result.interrupted` is set.
     @discardableResult
-    public func reconcileConfiguredPairs(_ definitions: [LoopbackPairDefinition]) -> ConfiguredPairsReconciliation {
+    public func reconcileConfiguredPairs(_ definitions: [LoopbackPairDefinition],
+                                         shouldStop: () -> Bool = { false }) -> ConfiguredPairsReconciliation {
         var result = ConfiguredPairsReconciliation()
+        var steps = 0
+        func stopping() -> Bool {
+            steps += 1
+            if steps % 64 == 0 && shouldStop() { result.interrupted = true }
+            return result.interrupted
+        }
         let wanted = Dictionary(definitions.map { ($0.associationId, $0) }, uniquingKeysWith: { first, _ in first })
-        for pair in pairs where pair.origin == .configured && wanted[pair.associationId] != pair.definition {
+        for pair in loopbacks.all where pair.origin == .configured && wanted[pair.associationId] != pair.definition {
+            if stopping() { return result }
             do {
                 try removeLoopbackPair(associationId: pair.associationId, origin: .configured)
                 result.removed.append(pair.associationId)
@@ -76,6 +86,7 @@ extension MidiService {
             }
         }
         for definition in definitions where loopbackPair(definition.associationId)?.definition != definition {
+            if stopping() { return result }
             do {
                 try createLoopbackPair(definition, origin: .configured)
                 result.added.append(definition.associationId)
@@ -89,7 +100,8 @@ extension MidiService {
     // MARK: Internals
 
     func validate(_ definition: LoopbackPairDefinition) throws(LoopbackError) {
-        if pairs.contains(where: { $0.associationId == definition.associationId }) {
+        guard loopbacks.count < maximumLoopbackPairs else { throw .tooManyPairs(limit: maximumLoopbackPairs) }
+        if loopbacks.pair(definition.associationId) != nil {
             throw .duplicateAssociationId(definition.associationId)
         }
         for side in LoopbackSide.allCases where definition.endpoint(side).name.isBlank {
@@ -100,8 +112,8 @@ extension MidiService {
         }
         for side in LoopbackSide.allCases {
             let id = definition.endpoint(side).uniqueIdentifier
-            if let other = pairs.first(where: { $0.definition.endpoint(side).uniqueIdentifier.value == id.value }) {
-                throw .duplicateUniqueIdentifier(id, side: side, existingPair: other.associationId)
+            if let other = loopbacks.pair(usingUniqueIdentifier: id, side: side) {
+                throw .duplicateUniqueIdentifier(id, side: side, existingPair: other)
             }
         }
         if Self.nameKey(definition.endpointA.name) == Self.nameKey(definition.endpointB.name) {
@@ -109,11 +121,8 @@ extension MidiService {
         }
         for side in LoopbackSide.allCases {
             let name = definition.endpoint(side).name
-            let key = Self.nameKey(name)
-            for pair in pairs {
-                for existingSide in LoopbackSide.allCases where Self.nameKey(pair.definition.endpoint(existingSide).name) == key {
-                    throw .duplicateEndpointName(name, side: side, existing: pair.definition.endpointId(existingSide))
-                }
+            if let existing = loopbacks.endpoint(named: Self.nameKey(name)) {
+                throw .duplicateEndpointName(name, side: side, existing: existing)
             }
         }
     }
@@ -143,4 +152,6 @@ public struct ConfiguredPairsReconciliation: Sendable {
     public var removed: [AssociationId] = []
     /// Pairs that could not be created (or removed), with why.
     public var failures: [(associationId: AssociationId, error: LoopbackError)] = []
+    /// `shouldStop` ended the reconciliation before every pair was applied.
+    public var interrupted = false
 }
