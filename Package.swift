@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // The version (VERSION) and the git commit, stamped at build time by the plugin below.
+        .target(name: "BuildInfo", plugins: ["VersionStamp"]),
+        .plugin(name: "VersionStamp", capability: .buildTool()),
+
         // Pure Swift value types for Universal MIDI Packets. No I/O.
         .target(name: "UMP"),
         // Endpoints, transports, routing, identities, config, metadata. Never imports an OS library.
@@ -38,18 +42,18 @@ let package = Package(
 
         // The daemon as a library (so tests reach it); `midisrv` is a thin wrapper.
         .target(name: "MIDIDaemon", dependencies: [
-            "ServiceCore", "IPC", "UMP", "ALSASequencer", "UdevDevices", "CLinux",
+            "ServiceCore", "IPC", "UMP", "ALSASequencer", "UdevDevices", "CLinux", "BuildInfo",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "midisrv", dependencies: [
-            "MIDIDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MIDIDaemon", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // The SDK applications link, and the console built on it.
         .target(name: "MIDIServices", dependencies: ["IPC", "UMP"]),
         .executableTarget(name: "midi", dependencies: [
-            "MIDIServices", "UMP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MIDIServices", "UMP", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The benchmark tool of scripts/bench (docs/performance.md): not part of the product, so it
         // lives in Benchmarks/, outside Sources/.

@@ -1,3 +1,4 @@
+import BuildInfo
 import Glibc
 import IPC
 import Logging
@@ -37,7 +38,7 @@ public enum DaemonStartError: Error, CustomStringConvertible {
 /// directory, plus whatever extensions (ALSA bridge, udev monitor) are plugged in. `run()`
 /// blocks until SIGTERM/SIGINT.
 public final class Daemon {
-    public static let version = "0.1.0"
+    public static let version = BuildInfo.version
 
     public let options: DaemonOptions
     public let loop = EventLoop()
@@ -55,13 +56,25 @@ public final class Daemon {
     private var claimedIdentity: ListeningSocket.FileIdentity?
     private var stateSaveDueAt: UInt64?
     private var lastStateSaveError: String?
+    /// The socket clients reach: the one systemd passed, or the one claimed at `options.socketPath`.
+    private var servedSocketPath: String
+    /// A listening socket systemd passed (socket activation), served instead of claiming a path.
+    private var activation: SystemdActivation?
+    /// READY=1 / RELOADING=1 / STOPPING=1 to the service manager; inert when started by hand.
+    private let notifier: SystemdNotifier
 
     /// - Parameters:
     ///   - limits: the scheduler's look-ahead and queue bounds.
     ///   - extensions: the ALSA bridge and udev monitor, when built.
+    ///   - activation: the socket systemd passed (`SystemdActivation.adopt`), if any.
+    ///   - notifier: where start-up, reloads and stopping are reported (`NOTIFY_SOCKET`).
     public init(options: DaemonOptions, logger: Logger, limits: SchedulerLimits = SchedulerLimits(),
-                extensions: [DaemonExtension] = []) {
+                extensions: [DaemonExtension] = [], activation: SystemdActivation? = nil,
+                notifier: SystemdNotifier = SystemdNotifier(environment: [:], unsetEnvironment: false)) {
         self.options = options
+        self.activation = activation
+        self.notifier = notifier
+        servedSocketPath = activation?.path ?? options.socketPath
         self.logger = logger
         self.extensions = extensions
         stateStore = FileStateStore(directory: options.stateDirectory)
@@ -93,19 +106,32 @@ public final class Daemon {
             }
         }
 
-        let claimed: ListeningSocket.Claimed
-        do { claimed = try ListeningSocket.claim(options.socketPath, groupName: options.socketGroup) } catch {
-            throw .socket(error)
+        let listener: SeqPacketSocket
+        if let activation {
+            // systemd owns the socket file (its mode and group come from the socket unit) and
+            // keeps listening after we exit, so it is never unlinked here.
+            listener = activation.socket
+            self.activation = nil
+            if servedSocketPath != options.socketPath {
+                logger.notice("serving the socket systemd passed (\(servedSocketPath)), not \(options.socketPath)")
+            }
+            logger.info("socket \(servedSocketPath) passed by systemd\(activation.name.map { " (\($0))" } ?? "")")
+        } else {
+            let claimed: ListeningSocket.Claimed
+            do { claimed = try ListeningSocket.claim(options.socketPath, groupName: options.socketGroup) } catch {
+                throw .socket(error)
+            }
+            listener = claimed.socket
+            claimedPath = claimed.path.path
+            claimedIdentity = claimed.fileIdentity
+            if claimed.replacedStale { logger.notice("replaced a stale socket file at \(claimed.path) (no daemon was listening)") }
+            logger.debug("socket \(claimed.path): mode 0660, \(claimed.groupNote)")
         }
-        claimedPath = claimed.path.path
-        claimedIdentity = claimed.fileIdentity
-        if claimed.replacedStale { logger.notice("replaced a stale socket file at \(claimed.path) (no daemon was listening)") }
-        logger.debug("socket \(claimed.path): mode 0660, \(claimed.groupNote)")
 
         let signals: SignalPipe
         do { signals = try SignalPipe() } catch {
-            claimed.socket.close()
-            unlink(claimed.path.path)
+            listener.close()
+            if let claimedPath { unlink(claimedPath) }
             throw .system(error)
         }
         defer { signals.uninstall() }
@@ -121,7 +147,7 @@ public final class Daemon {
         config.reload(initial: true)
         startWatchingConfig()
 
-        let server = SessionServer(loop: loop, service: service, listener: claimed.socket, options: options, logger: logger,
+        let server = SessionServer(loop: loop, service: service, listener: listener, options: options, logger: logger,
                                    annotations: annotations)
         server.persistPair = { [unowned config] pair in config.persist(pair) }
         server.statusProvider = { [unowned self] in self.status() }
@@ -135,7 +161,9 @@ public final class Daemon {
         scheduleStateSaves()
         startExtensions()
         applyRealtimeScheduling()
-        logger.notice("midisrv ready on \(claimed.path)")
+        logger.notice("midisrv ready on \(servedSocketPath)")
+        notify { try $0.ready(status: self.readyStatus) }
+        startWatchdog()
 
         do {
             try loop.run()
@@ -170,7 +198,9 @@ public final class Daemon {
             loop.stop()
         case SIGHUP:
             logger.notice("SIGHUP: re-reading \(options.configPath)")
+            notify { try $0.reloading() }
             config?.reload(initial: false)
+            notify { try $0.ready(status: self.readyStatus) }
         default:
             break
         }
@@ -221,6 +251,7 @@ public final class Daemon {
     }
 
     private func shutdown() {
+        notify { try $0.stopping() }
         if service.hasUnsavedState { saveState() }
         for plugin in extensions.reversed() { plugin.stop() }
         server?.shutdown()
@@ -231,6 +262,32 @@ public final class Daemon {
             logger.notice("left \(claimedPath) in place: it is no longer the socket this daemon created (another daemon's)")
         }
         logger.notice("midisrv stopped")
+    }
+
+    // MARK: Service manager
+
+    /// What `systemctl status` shows while the daemon runs.
+    private var readyStatus: String {
+        "serving \(service.endpoints(matching: .allTypes).count) endpoints on \(servedSocketPath)"
+    }
+
+    /// With `WatchdogSec=` set, `WATCHDOG=1` goes out from the event loop at half the interval
+    /// (sd_watchdog_enabled(3) advises that), so a loop that stops turning misses it.
+    private func startWatchdog() {
+        guard let interval = notifier.watchdogInterval else { return }
+        let period = max(interval / 2, 1_000_000)
+        var next = MonotonicClock.now() &+ period
+        logger.info("watchdog: WATCHDOG=1 every \(period / 1_000_000) ms (WatchdogSec= \(interval / 1_000_000) ms)")
+        loop.addTimer(nextDeadline: { next }) { [unowned self] now in
+            next = now &+ period
+            self.notify { try $0.watchdog() }
+        }
+    }
+
+    /// A notification that cannot be sent is logged; the daemon goes on either way.
+    private func notify(_ body: (SystemdNotifier) throws -> Void) {
+        guard notifier.isActive else { return }
+        do { try body(notifier) } catch { logger.warning("could not notify the service manager: \(error)") }
     }
 
     // MARK: State directory
@@ -281,7 +338,7 @@ public final class Daemon {
             serviceName: SessionServer.serviceName, serviceVersion: Self.version,
             protocolVersion: ProtocolVersion.current.description, pid: getpid(), mode: options.mode.rawValue,
             uptimeSeconds: Double(MonotonicClock.now() - (server?.startedAt ?? MonotonicClock.now())) / 1e9,
-            socketPath: options.socketPath, configPath: options.configPath, stateDirectory: options.stateDirectory,
+            socketPath: servedSocketPath, configPath: options.configPath, stateDirectory: options.stateDirectory,
             config: config?.status ?? ConfigStatus(state: .missing),
             alsa: featureStatus[.alsa] ?? FeatureStatus(available: false, detail: "not started"),
             udev: featureStatus[.udev] ?? FeatureStatus(available: false, detail: "not started"),

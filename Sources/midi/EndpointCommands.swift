@@ -30,7 +30,8 @@ struct EndpointCommand: ParsableCommand {
 /// The endpoint argument shared by the per-endpoint verbs.
 struct EndpointArgument: ParsableArguments {
     @Argument(help: ArgumentHelp("EndpointDeviceId, short form (loop_a_default, diag_loopback_a) or unique name.",
-                                 valueName: "id"))
+                                 valueName: "id"),
+              completion: .custom { words, _, prefix in EndpointCompletion.shortIds(words: words, prefix: prefix) })
     var id: String
 
     /// Looks the endpoint up; unknown is exit status 4.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Glibc
 import MIDIServices
 
@@ -29,6 +30,7 @@ struct Midi: ParsableCommand {
         error, 3 service not reachable, 4 endpoint or loopback pair not found, 5 timed out \
         waiting for messages.
         """,
+        version: BuildInfo.versionLine,
         subcommands: [LoopbackCommand.self, EndpointCommand.self, ServiceCommand.self, WatchEndpoints.self])
 
     /// Parses (after accepting the Windows word order `endpoint <id> <verb>`), runs, and turns

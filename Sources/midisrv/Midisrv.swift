@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Glibc
 import Logging
 import MIDIDaemon
@@ -12,11 +13,13 @@ struct Midisrv: ParsableCommand {
         commandName: "midisrv",
         abstract: "MIDI Services daemon: MIDI 2.0 endpoints, loopbacks, ALSA bridge, USB devices.",
         discussion: """
-        Runs in the foreground (systemd's Type=simple/notify style) and logs to stderr; under \
-        systemd each line carries its syslog priority. SIGTERM/SIGINT stop it cleanly; SIGHUP \
-        re-reads the configuration file (so does editing it).
+        Runs in the foreground and logs to stderr; under systemd each line carries its syslog \
+        priority, start-up is reported on $NOTIFY_SOCKET (Type=notify: READY=1, RELOADING=1, \
+        STOPPING=1, STATUS=) and a listening socket passed by a socket unit ($LISTEN_FDS, \
+        ListenSequentialPacket=) is served instead of --socket. SIGTERM/SIGINT stop it cleanly; \
+        SIGHUP re-reads the configuration file (so does editing it).
         """,
-        version: Daemon.version)
+        version: BuildInfo.versionLine)
 
     @Option(name: .long, help: ArgumentHelp("Socket path (default: $MIDI_SERVICES_SOCKET, else by mode).", valueName: "path"))
     var socket: String?
@@ -69,7 +72,17 @@ struct Midisrv: ParsableCommand {
         }
         options.realtimePriority = realtimePriority
         options.maximumClientsPerUser = maxClientsPerUser
-        let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge(), USBMIDIExtension()])
+        // Under systemd: the socket unit's listening socket (socket activation) and NOTIFY_SOCKET
+        // (Type=notify). Started by hand, neither is set and the daemon claims its socket path.
+        let environment = ProcessEnvironment.current
+        let activation: SystemdActivation?
+        do { activation = try SystemdActivation.adopt(environment: environment) } catch {
+            logger.error("\(error.description)")
+            throw ExitCode(71)
+        }
+        let notifier = SystemdNotifier(environment: environment)
+        let daemon = Daemon(options: options, logger: logger, extensions: [ALSABridge(), USBMIDIExtension()],
+                            activation: activation, notifier: notifier)
         do {
             try daemon.run()
         } catch {
