@@ -72,4 +72,38 @@ struct ListingSizeTests {
         let json = try listed.json() as? [Any]
         #expect(json?.count == count)
     }
+
+    /// A client that asks for many large listings without reading gets them all, one after
+    /// the other: while a reply waits behind its queue the daemon reads nothing more from it,
+    /// so it holds one such reply, not one per request (40 of these would pass the 49 MiB
+    /// backlog bound, and the client would be closed as "not reading").
+    @Test func manyListingsAskedAtOnceAreAnsweredOneAtATime() throws {
+        let count = 2000
+        let padding = String(repeating: "y", count: 90)
+        let sandbox = try DaemonSandbox()
+        try sandbox.writeConfig(loopbackConfig((0..<count).map { n in
+            (Self.guid(n + 1), "Many \(n) A \(padding)", "Many \(n) B \(padding)", "m\(n)")
+        }))
+        let daemon = try DaemonProcess(sandbox, waitForSocket: false)
+        defer { withExtendedLifetime(daemon) {} }
+        try daemon.waitUntilReady(timeout: 120)
+        let client = try TestClient(path: sandbox.socketPath)
+        try client.handshake()
+        let asked = 40
+        for id in 1...asked {
+            try client.send(.request(RequestID(UInt32(id)), .findEndpoints(EndpointQuery(filter: .all))))
+        }
+        var answered: [UInt32] = []
+        while answered.count < asked {
+            guard let frame = try client.receiveFrame(timeout: 60_000) else {
+                Issue.record("closed after \(answered.count) of \(asked) listings:\n\(daemon.log.suffix(1500))"); return
+            }
+            if case .response(let id, .endpoints(let endpoints)) = frame {
+                #expect(endpoints.count >= 2 * count)
+                answered.append(id.rawValue)
+            }
+        }
+        #expect(answered == Array(1...UInt32(asked)), "answered out of order: \(answered)")
+        #expect(!daemon.log.contains("not reading"), "\(daemon.log.suffix(1500))")
+    }
 }
