@@ -27,4 +27,9 @@ public struct PortType: OptionSet, Hashable, Sendable {
 
     /// MIDI_GENERIC|SOFTWARE|PORT: what a software MIDI endpoint shows itself as.
     public static let softwareMIDIPort: PortType = [.midiGeneric, .software, .port]
+    /// MIDI_GENERIC|SOFTWARE|APPLICATION: a port of a program, not a connector. PipeWire's
+    /// ALSA MIDI bridge presents a port as *physical* (and terminal) when its type has HARDWARE,
+    /// PORT or SPECIFIC (spa/plugins/alsa, `init_port`); DAWs and patchbays sort those with the
+    /// hardware. The ALSA bridge's loopback ports use this type, so they appear as software.
+    public static let softwareMIDIApplication: PortType = [.midiGeneric, .software, .application]
 }

@@ -73,6 +73,27 @@ extension SequencerClient {
         }
     }
 
+    /// Queues `bytes` — any MIDI 1.0 byte stream, not only SysEx — as one SYSEX event for
+    /// `destination` alone. Call `drainOutput()` afterwards.
+    ///
+    /// Meant for a sound card's MIDI port (a kernel client of snd-seq-midi): the kernel writes a
+    /// SYSEX event's data to the card's rawmidi output exactly as it is (`event_process_midi` →
+    /// `snd_seq_dump_var_event`), so a byte stream goes to the device unchanged, in chunks the
+    /// sender chooses. Any other receiver would take the event for a System Exclusive message,
+    /// so it is never sent to subscribers. At most `maximumEventDataSize` bytes.
+    public func sendMIDIBytes(_ bytes: UnsafeRawBufferPointer, from port: PortID, to destination: Address) throws(ALSAError) {
+        guard bytes.count <= maximumEventDataSize else {
+            throw .invalidArgument("send \(bytes.count) MIDI bytes from \(address(of: port)) to \(destination): one event holds at most \(maximumEventDataSize) bytes")
+        }
+        guard bytes.count > 0 else { return }
+        var ev = snd_seq_event_t()
+        calsa_ev_set_dest(&ev, destination.client.rawValue, destination.port.rawValue)
+        calsa_ev_set_source(&ev, port.rawValue)
+        calsa_ev_set_direct(&ev)
+        calsa_ev_set_sysex(&ev, UInt32(bytes.count), bytes.baseAddress)
+        try enqueue(&ev, "send \(bytes.count) MIDI bytes from \(address(of: port)) to \(destination)")
+    }
+
     /// Hands everything queued to the kernel. Events the kernel refuses are dropped and counted
     /// (see the policy above); returns how many were dropped in this call.
     @discardableResult

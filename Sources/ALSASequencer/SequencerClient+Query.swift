@@ -13,6 +13,12 @@ extension SequencerClient {
         }
     }
 
+    /// The kernel client of sound card `card` (its MIDI ports, made by snd-seq-midi), or `nil`
+    /// when there is none (the card has no MIDI ports, or snd-seq-midi has not made it yet).
+    public func client(ofCard card: Int) throws(ALSAError) -> ClientInfo? {
+        try clients().first { $0.kind == .kernel && $0.card == card }
+    }
+
     /// One client's description. Fails with `ENOENT` if no such client exists.
     public func clientInfo(_ client: ClientID) throws(ALSAError) -> ClientInfo {
         try withClientInfo("get client \(client)") { (info) throws(ALSAError) in
@@ -57,7 +63,8 @@ extension SequencerClient {
             id: ClientID(UInt8(truncatingIfNeeded: snd_seq_client_info_get_client(info))),
             name: String(cString: snd_seq_client_info_get_name(info)),
             kind: kind,
-            portCount: Int(snd_seq_client_info_get_num_ports(info)))
+            portCount: Int(snd_seq_client_info_get_num_ports(info)),
+            card: { let card = snd_seq_client_info_get_card(info); return card >= 0 ? Int(card) : nil }())
     }
 
     private static func portInfo(from info: OpaquePointer) -> PortInfo {

@@ -14,12 +14,17 @@ public struct ClientInfo: Hashable, Sendable {
     public var kind: Kind
     /// How many ports the client has.
     public var portCount: Int
+    /// The sound card a kernel client belongs to (`snd_seq_client_info_get_card`): the card's
+    /// MIDI ports (snd-seq-midi) are one client per card. `nil` for user clients and for kernel
+    /// clients of no card (System, Midi Through).
+    public var card: Int?
 
-    public init(id: ClientID, name: String, kind: Kind, portCount: Int) {
+    public init(id: ClientID, name: String, kind: Kind, portCount: Int, card: Int? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.portCount = portCount
+        self.card = card
     }
 }
 

@@ -36,6 +36,8 @@ public struct DaemonOptions: Sendable {
     /// Where to look for the ALSA sequencer and the udev daemon (tests point these elsewhere).
     public var sequencerDevicePath: String = "/dev/snd/seq"
     public var udevControlPath: String = "/run/udev/control"
+    /// How USB MIDI devices are reached (`--usb-transport`; docs/usb.md).
+    public var usbTransport: USBTransportChoice = .automatic
 
     public init(mode: ServicePaths.Mode, socketPath: String, configPath: String, stateDirectory: String,
                 logLevel: Logger.Level = .info) {
@@ -63,4 +65,13 @@ public struct DaemonOptions: Sendable {
         return DaemonOptions(mode: mode, socketPath: socketPath, configPath: configPath, stateDirectory: state,
                              logLevel: logLevel)
     }
+}
+
+/// How the USB transport reaches a device's MIDI ports (docs/usb.md, "Through the sequencer").
+public enum USBTransportChoice: String, Sendable, CaseIterable {
+    /// The card's ALSA sequencer client when `/dev/snd/seq` is usable, else rawmidi (said once
+    /// in the log).
+    case automatic = "auto"
+    /// The rawmidi substreams, opened exclusively (the fallback; also for measurements).
+    case rawmidi
 }

@@ -47,6 +47,11 @@ struct Midisrv: ParsableCommand {
             help: ArgumentHelp("Most connections one user (uid, root included) may hold at once, so no one process can take all \(DaemonOptions.defaultMaximumClients) slots.", valueName: "n"))
     var maxClientsPerUser: Int = DaemonOptions.defaultMaximumClientsPerUser
 
+    @Option(name: .customLong("usb-transport"), help: ArgumentHelp(
+        "How USB MIDI devices are reached: auto (the card's ALSA sequencer ports, shared with every other program; rawmidi when there is no sequencer) or rawmidi (exclusive: other programs cannot use a device while a MIDI Services app does).",
+        valueName: "auto|rawmidi"))
+    var usbTransport: USBTransportChoice = .automatic
+
     func validate() throws {
         if maxClientsPerUser < 1 { throw ValidationError("--max-clients-per-user must be at least 1") }
         if user && system { throw ValidationError("--user and --system exclude each other") }
@@ -72,6 +77,7 @@ struct Midisrv: ParsableCommand {
         }
         options.realtimePriority = realtimePriority
         options.maximumClientsPerUser = maxClientsPerUser
+        options.usbTransport = usbTransport
         // Under systemd: the socket unit's listening socket (socket activation) and NOTIFY_SOCKET
         // (Type=notify). Started by hand, neither is set and the daemon claims its socket path.
         let environment = ProcessEnvironment.current
@@ -91,6 +97,8 @@ struct Midisrv: ParsableCommand {
         }
     }
 }
+
+extension USBTransportChoice: ExpressibleByArgument {}
 
 struct LogLevelArgument: ExpressibleByArgument {
     let level: Logger.Level

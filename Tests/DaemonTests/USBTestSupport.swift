@@ -67,6 +67,7 @@ final class PipeSink: USBMIDIByteSink {
     }
 
     var fileDescriptor: Int32 { writeEnd }
+    var pollDescriptor: Int32? { writeEnd }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(ALSAError) -> Int {
         let count = min(bytes.count, accepting)
@@ -124,7 +125,8 @@ final class PipePorts: USBMIDIPortOpening {
     }
     let state = State()
 
-    func openInput(_ address: RawMIDISubstreamAddress) throws(ALSAError) -> any USBMIDIByteSource {
+    func openInput(_ port: USBEndpointPlan.Port, for receiver: USBInputPort) throws(ALSAError) -> any USBMIDIInputSource {
+        let address = port.address
         if state.busyInputs.contains(address) { throw ALSAError(code: -EBUSY, operation: "open \(address)") }
         let source: PipeSource
         do { source = try PipeSource() } catch { throw ALSAError(code: -EMFILE, operation: "pipe") }
@@ -133,7 +135,10 @@ final class PipePorts: USBMIDIPortOpening {
         return source
     }
 
-    func openOutput(_ address: RawMIDISubstreamAddress) throws(ALSAError) -> any USBMIDIByteSink {
+    func describe(card: Int) -> String { "pipes for card \(card)" }
+
+    func openOutput(_ port: USBEndpointPlan.Port) throws(ALSAError) -> any USBMIDIByteSink {
+        let address = port.address
         if state.busyOutputs.contains(address) { throw ALSAError(code: -EBUSY, operation: "open \(address)") }
         let sink: PipeSink
         do { sink = try PipeSink() } catch { throw ALSAError(code: -EMFILE, operation: "pipe") }

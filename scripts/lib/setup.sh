@@ -68,8 +68,10 @@ BUILD_PACKAGES=(pkg-config libasound2-dev libudev-dev gcc)
 # The VM tier (scripts/vm-test, scripts/bench --vm): qemu, a Debian kernel with its modules,
 # a static busybox for virtme-ng's initramfs (it checks that with `file`, and fails without it),
 # and what the guest runs from the shared root — modprobe (kmod), udevd/udevadm (udev),
-# alsa-utils, python3-rtmidi, ps/pgrep (procps).
-VM_PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static file kmod udev alsa-utils python3-rtmidi procps)
+# alsa-utils, python3-rtmidi, ps/pgrep (procps); PipeWire with WirePlumber and a session bus
+# for the usb-pipewire group (pipewire-bin: pw-link, pw-dump; dbus-bin: dbus-run-session).
+VM_PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static file kmod udev alsa-utils python3-rtmidi procps
+             pipewire wireplumber pipewire-bin dbus-bin)
 
 # need_vm_tools : everything the VM tier needs, virtme-ng (vng) included.
 need_vm_tools() {

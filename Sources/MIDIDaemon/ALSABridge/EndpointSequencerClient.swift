@@ -59,7 +59,7 @@ final class EndpointSequencerClient: EndpointReceiver {
         try sequencer.setInputPool(inputPoolCells)
         for (number, name) in layout.portNames.enumerated() {
             try sequencer.createPort(PortID(UInt8(number)), name: name,
-                                     capabilities: .duplexMIDI, type: .softwareMIDIPort, midiChannels: 16)
+                                     capabilities: .duplexMIDI, type: .softwareMIDIApplication, midiChannels: 16)
         }
         input = SequencerInputTranslator(portCount: layout.portNames.count)
         output = SequencerOutputTranslator(maximumSysExSize: maximumSysExSize)

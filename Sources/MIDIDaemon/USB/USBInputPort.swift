@@ -4,20 +4,28 @@ import Logging
 import ServiceCore
 import UMP
 
-/// One input group of a USB endpoint: bytes the device sends on rawmidi input substream g
-/// become UMP on group g (types 1, 2 and 3, SysEx of any length — `MIDI1StreamParser`) and
-/// enter the service with `receiveFromDevice`, stamped with their arrival time.
+/// One input group of a USB endpoint: what the device sends on input substream g becomes UMP
+/// on group g (types 1, 2 and 3, SysEx of any length) and enters the service with
+/// `receiveFromDevice`, stamped with its arrival time. It arrives either as events from the
+/// card's sequencer port (`receive(_:)`, translated by `SequencerInputTranslator` as the ALSA
+/// bridge does) or, without a sequencer, as bytes read from the rawmidi substream
+/// (`MIDI1StreamParser`).
 ///
-/// The substream is open while at least one connection is open on the endpoint (the device
-/// manager decides), so a device nobody listens to through the service stays usable by other
-/// programs (rawmidi substreams are exclusive).
+/// The input is open (subscribed, or the substream open) while at least one connection is
+/// open on the endpoint (the device manager decides): a device nobody listens to through the
+/// service costs nothing, and stays usable by programs that open the rawmidi substream itself
+/// (`amidi`), which is exclusive.
 final class USBInputPort {
     let port: USBEndpointPlan.Port
     private let context: USBDeviceContext
     private let endpointName: String
-    private var source: (any USBMIDIByteSource)?
+    private var source: (any USBMIDIInputSource)?
+    /// The same source when it is a rawmidi substream polled here.
+    private var byteSource: (any USBMIDIByteSource)?
     private var token: EventLoop.Token?
     private var parser = MIDI1StreamParser()
+    /// Events from the sequencer → UMP (one port: this group).
+    private var translator = SequencerInputTranslator(portCount: 1)
     /// Reused for every read: no allocation per message (raw memory rather than an array, whose
     /// mutable access through a class property costs an allocation per read in unoptimised
     /// builds).
@@ -50,8 +58,8 @@ final class USBInputPort {
         if source != nil { return true }
         guard now >= retryAfter else { return false }
         self.handle = handle
-        let opened: any USBMIDIByteSource
-        do { opened = try context.ports.openInput(port.address) } catch {
+        let opened: any USBMIDIInputSource
+        do { opened = try context.ports.openInput(port, for: self) } catch {
             retryAfter = now &+ Self.retryInterval
             if !failureLogged {
                 failureLogged = true
@@ -66,7 +74,11 @@ final class USBInputPort {
         }
         source = opened
         parser.reset()
-        token = context.loop.registerDescriptor(opened.fileDescriptor, events: .readable) { [unowned self] events in
+        translator = SequencerInputTranslator(portCount: 1)
+        context.logger.debug("USB \(endpointName): opened input \(port.address) (group \(port.group + 1))")
+        guard let bytes = opened as? any USBMIDIByteSource else { return true }
+        byteSource = bytes
+        token = context.loop.registerDescriptor(bytes.fileDescriptor, events: .readable) { [unowned self] events in
             self.readAvailable()
             // A hang-up with nothing (not even an error) to read would wake the loop forever.
             if events.contains(.hangup), self.isOpen {
@@ -75,7 +87,6 @@ final class USBInputPort {
                 self.retryAfter = self.context.now() &+ Self.retryInterval
             }
         }
-        context.logger.debug("USB \(endpointName): opened input \(port.address) (group \(port.group + 1))")
         return true
     }
 
@@ -84,6 +95,7 @@ final class USBInputPort {
         if let token { context.loop.unregister(token) }
         token = nil
         if resetRetry { retryAfter = 0 }
+        byteSource = nil
         guard let source else { return }
         self.source = nil
         source.close()
@@ -94,7 +106,7 @@ final class USBInputPort {
     /// Reads until the kernel has nothing more, and hands every completed message to the
     /// service. Runs on the loop thread (a descriptor handler), so calling the service is fine.
     func readAvailable() {
-        guard let source, let handle else { return }
+        guard let source = byteSource, let handle else { return }
         let service = context.service
         let group = port.group
         while true {
@@ -119,5 +131,18 @@ final class USBInputPort {
                 index += 1
             }
         }
+    }
+
+    /// One event from the card's sequencer port (`USBSequencerLink` dispatches it here, on the
+    /// loop thread). A SysEx cut into several events (snd-seq-midi delivers 256-byte chunks)
+    /// comes out as one Start…End sequence.
+    func receive(_ event: SequencerEvent) {
+        guard source != nil, let handle else { return }
+        let service = context.service
+        translator.translate(event, portIndex: 0, group: port.group) { packet in
+            counters.messages &+= 1
+            _ = service.receiveFromDevice(TimestampedUMP(timestamp: 0, packet: packet), on: handle)
+        }
+        if case let .systemExclusive(bytes) = event { counters.bytes &+= UInt64(bytes.count) }
     }
 }

@@ -4,7 +4,7 @@ import UdevDevices
 import UMP
 
 /// What every port of every USB device shares: the loop, the service, the log, how substreams
-/// are opened, and the clock.
+/// are reached (`USBSequencerPorts`, or `ALSARawMIDIPorts` without a sequencer), and the clock.
 final class USBDeviceContext {
     let loop: EventLoop
     let service: MidiService
@@ -23,7 +23,8 @@ final class USBDeviceContext {
 }
 
 /// One attached USB MIDI 1.0 device as the service's `EndpointDevice`: the aggregate endpoint's
-/// groups mapped onto the card's rawmidi substreams (`USBEndpointPlan`).
+/// groups mapped onto the card's substreams (`USBEndpointPlan`), reached through the card's
+/// sequencer ports or, without a sequencer, the rawmidi substreams (`USBDeviceContext.ports`).
 ///
 /// The service calls `transmit` for every message due on the endpoint — immediately, or from
 /// its scheduler when a future timestamp falls due — so the device never schedules anything
@@ -46,6 +47,10 @@ final class USBMIDIDevice: EndpointDevice {
 
     /// How often to look again at an output waiting for the kernel to empty before closing it.
     static let drainRecheckInterval: UInt64 = 50_000_000
+    /// How soon to try again to write to an output with no descriptor to poll (the sequencer
+    /// path) whose kernel buffer was full: 1 ms is 3 bytes at DIN speed, and a USB device
+    /// takes a 4 KiB buffer in a few milliseconds.
+    static let spacePollInterval: UInt64 = 1_000_000
 
     init(card: USBMIDICardInfo, identity: USBEndpointIdentity, context: USBDeviceContext) {
         self.card = card
@@ -92,7 +97,10 @@ final class USBMIDIDevice: EndpointDevice {
         var index = 0
         while index < outputs.count {
             let output = outputs[index]
-            if output.hasQueuedBytes { output.flush() }
+            if output.hasQueuedBytes {
+                output.flush()
+                if output.waitsForSpaceByPolling { deadline = min(deadline, now &+ Self.spacePollInterval) }
+            }
             if !listening, output.isOpen, let again = output.closeIfIdle(now: now) {
                 deadline = min(deadline, again)
             }

@@ -7,7 +7,8 @@ import UdevDevices
 /// role. It follows sound cards with `SoundCardWatcher` (monitor created before the
 /// enumeration; arrival = `change` with `SOUND_INITIALIZED=1`; removal by DEVPATH) and hands
 /// each USB MIDI card to `USBDeviceManager`, which makes it one aggregate endpoint and moves its
-/// MIDI through the card's rawmidi substreams.
+/// MIDI through the card's ALSA sequencer ports (`USBSequencerLink`: the device stays shared
+/// with every other MIDI program) — or, where there is no sequencer, its rawmidi substreams.
 ///
 /// Without a udev daemon the watcher scans sysfs once: devices present at start become
 /// endpoints, later ones are not seen; the status detail (logged once by the daemon) says so.
@@ -16,6 +17,7 @@ public final class USBMIDIExtension: DaemonExtension {
     private var watcher: SoundCardWatcher?
     private var manager: USBDeviceManager?
     private var token: EventLoop.Token?
+    private var link: USBSequencerLink?
 
     public init() {}
 
@@ -24,8 +26,9 @@ public final class USBMIDIExtension: DaemonExtension {
         // alsa-lib on stderr.
         ALSALibraryMessages.silence()
         let watcher = SoundCardWatcher(udevControlPath: context.options.udevControlPath)
+        let (ports, transport) = transport(context)
         let manager = USBDeviceManager(context: USBDeviceContext(
-            loop: context.loop, service: context.service, logger: context.logger))
+            loop: context.loop, service: context.service, logger: context.logger, ports: ports))
         self.watcher = watcher
         self.manager = manager
         manager.start()
@@ -41,10 +44,35 @@ public final class USBMIDIExtension: DaemonExtension {
         let found = "\(present) USB MIDI device\(present == 1 ? "" : "s") present at start"
         switch watcher.mode {
         case .hotplug:
-            return FeatureStatus(available: true, detail: "watching udev for USB MIDI devices (hotplug); \(found)")
+            return FeatureStatus(available: true, detail: "watching udev for USB MIDI devices (hotplug), \(transport); \(found)")
         case .enumerationOnly(let reason):
-            return FeatureStatus(available: false, detail: "\(reason); \(found)")
+            return FeatureStatus(available: false, detail: "\(reason); \(transport); \(found)")
         }
+    }
+
+    /// The sequencer when it is usable (and not declined with `--usb-transport rawmidi`), else
+    /// rawmidi — said once in the log, since it changes what other programs can do.
+    private func transport(_ context: DaemonContext) -> (any USBMIDIPortOpening, String) {
+        let choice = context.options.usbTransport
+        if choice == .rawmidi {
+            context.logger.notice("USB devices: rawmidi substreams (--usb-transport rawmidi): a device used through MIDI Services is not available to other programs meanwhile, and the reverse")
+            return (ALSARawMIDIPorts(), "through rawmidi (exclusive)")
+        }
+        let why: String
+        switch SequencerAvailability.check(devicePath: context.options.sequencerDevicePath) {
+        case .available:
+            do {
+                let link = try USBSequencerLink(loop: context.loop, logger: context.logger)
+                self.link = link
+                return (USBSequencerPorts(link: link), "through the ALSA sequencer (client \(link.client.id) \"\(USBSequencerLink.clientName)\")")
+            } catch {
+                why = "cannot open a sequencer client: \(error)"
+            }
+        case .unavailable(let reason):
+            why = "no ALSA sequencer (\(reason))"
+        }
+        context.logger.notice("USB devices: \(why); using rawmidi substreams instead: a device used through MIDI Services is not available to other programs meanwhile, and the reverse")
+        return (ALSARawMIDIPorts(), "through rawmidi (exclusive; \(why))")
     }
 
     public func stop() {
@@ -52,6 +80,8 @@ public final class USBMIDIExtension: DaemonExtension {
         token = nil
         manager?.stop()
         manager = nil
+        link?.stop()
+        link = nil
         watcher = nil
     }
 

@@ -47,6 +47,9 @@ final class USBOutputPort {
 
     var isOpen: Bool { sink != nil }
     var hasQueuedBytes: Bool { !queue.isEmpty }
+    /// Bytes wait for room and there is no descriptor to wait on (the sequencer path): the
+    /// device manager wakes the loop again after `USBMIDIDevice.spacePollInterval`.
+    var waitsForSpaceByPolling: Bool { sink != nil && token == nil && !queue.isEmpty }
 
     // MARK: From transmit
 
@@ -83,7 +86,7 @@ final class USBOutputPort {
         let now = context.now()
         guard now >= retryAfter else { return false }
         let opened: any USBMIDIByteSink
-        do { opened = try context.ports.openOutput(port.address) } catch {
+        do { opened = try context.ports.openOutput(port) } catch {
             retryAfter = now &+ Self.retryInterval
             if !failureLogged {
                 failureLogged = true
@@ -98,12 +101,14 @@ final class USBOutputPort {
         }
         sink = opened
         lastActivity = now
-        token = context.loop.registerDescriptor(opened.fileDescriptor, events: []) { [unowned self] events in
-            if events.contains(.hangup) && !events.contains(.writable) {
-                self.fail(ALSAError(code: -ENODEV, operation: "poll(\(self.port.address)): device error or hang-up"))
-            } else {
-                self.waitingForWritable = false
-                self.flush()
+        if let descriptor = opened.pollDescriptor {
+            token = context.loop.registerDescriptor(descriptor, events: []) { [unowned self] events in
+                if events.contains(.hangup) && !events.contains(.writable) {
+                    self.fail(ALSAError(code: -ENODEV, operation: "poll(\(self.port.address)): device error or hang-up"))
+                } else {
+                    self.waitingForWritable = false
+                    self.flush()
+                }
             }
         }
         context.logger.debug("USB \(endpointName): opened output \(port.address) (group \(port.group + 1))")

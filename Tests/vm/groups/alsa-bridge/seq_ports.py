@@ -6,7 +6,8 @@ client and its ports look like, and checks it against the bridge's layout.
 
 Passes (exit 0) when a user client named NAME exists with port 0 named NAME and ports
 1…GROUPS named "Group n" (or as given by N=NAME arguments), every port with capabilities
-READ|WRITE|SUBS_READ|SUBS_WRITE|DUPLEX, type MIDI_GENERIC|SOFTWARE|PORT and 16 MIDI
+READ|WRITE|SUBS_READ|SUBS_WRITE|DUPLEX, type MIDI_GENERIC|SOFTWARE|APPLICATION (not PORT,
+not HARDWARE: PipeWire would show those as physical ports) and 16 MIDI
 channels, and no other ports. Prints the client number and the ports it found.
     seq_ports.py --number NAME      print the client number of NAME (exit 1 if absent)
     seq_ports.py --absent NAME      exit 0 if no client is named NAME
@@ -23,9 +24,9 @@ import subprocess
 import sys
 
 CAP_READ, CAP_WRITE, CAP_DUPLEX, CAP_SUBS_READ, CAP_SUBS_WRITE = 1, 2, 0x10, 0x20, 0x40
-TYPE_MIDI_GENERIC, TYPE_SOFTWARE, TYPE_PORT = 1 << 1, 1 << 17, 1 << 19
+TYPE_MIDI_GENERIC, TYPE_SOFTWARE, TYPE_APPLICATION = 1 << 1, 1 << 17, 1 << 20
 WANT_CAPS = CAP_READ | CAP_WRITE | CAP_SUBS_READ | CAP_SUBS_WRITE | CAP_DUPLEX
-WANT_TYPE = TYPE_MIDI_GENERIC | TYPE_SOFTWARE | TYPE_PORT
+WANT_TYPE = TYPE_MIDI_GENERIC | TYPE_SOFTWARE | TYPE_APPLICATION
 USER_CLIENT = 1
 
 lib = ctypes.CDLL("libasound.so.2")
