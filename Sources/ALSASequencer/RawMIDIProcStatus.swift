@@ -22,7 +22,8 @@ import Glibc
 ///   Avail        : 4093
 /// ```
 ///
-/// Reading allocates nothing: the path and the read buffer are made once.
+/// Reading the output buffer allocates nothing: the path and the read buffer are made once
+/// (`describeOwner`, for messages about a busy substream, may).
 public final class RawMIDIProcStatus {
     /// The substream's kernel buffer, in bytes: its size and how much of it is free.
     public struct OutputBuffer: Equatable, Sendable {
@@ -48,8 +49,39 @@ public final class RawMIDIProcStatus {
     /// The buffer of output substream `subdevice`, or `nil` when it is not open (the file shows
     /// no size for it then) or the file cannot be read (the card is gone).
     public func output(subdevice: Int) -> OutputBuffer? {
+        let length = readFile()
+        return Self.parseOutput(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), subdevice: subdevice)
+    }
+
+    /// The process that opened substream `subdevice` (input or output), or `nil` when it is
+    /// closed or the file cannot be read. For a substream snd-seq-midi opened for a sequencer
+    /// subscriber, this is the subscriber that made it open it. Only for messages: the process
+    /// may have exited since.
+    public func ownerPID(input: Bool, subdevice: Int) -> Int32? {
+        let length = readFile()
+        let section = Self.parseSection(UnsafeRawBufferPointer(rebasing: buffer[0..<length]),
+                                        input: input, subdevice: subdevice)
+        return section.ownerPID.map { Int32(truncatingIfNeeded: $0) }
+    }
+
+    /// "pid 321 (amidi)": who holds a substream, for a message; `nil` when nobody (or unknown).
+    public func describeOwner(input: Bool, subdevice: Int, procRoot: String = "/proc") -> String? {
+        guard let pid = ownerPID(input: input, subdevice: subdevice) else { return nil }
+        var command = ""
+        if let file = fopen("\(procRoot)/\(pid)/comm", "r") {
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 64)
+            if fgets(&line, Int32(line.count), file) != nil {
+                command = String(decoding: line.prefix { $0 != 0 && $0 != 0x0A }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+        }
+        return command.isEmpty ? "pid \(pid)" : "pid \(pid) (\(command))"
+    }
+
+    /// Reads the whole file into `buffer`; its length (0 when it cannot be read).
+    private func readFile() -> Int {
         let fd = cPath.withUnsafeBufferPointer { open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return 0 }
         defer { close(fd) }
         var length = 0
         while length < buffer.count {
@@ -58,15 +90,28 @@ public final class RawMIDIProcStatus {
             if n <= 0 { break }
             length += n
         }
-        return Self.parseOutput(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), subdevice: subdevice)
+        return length
+    }
+
+    /// What the file shows of one substream's section.
+    struct Section: Equatable {
+        var ownerPID: Int?
+        var size: Int?
+        var available: Int?
     }
 
     /// Finds `Output <subdevice>` and the `Buffer size` and `Avail` lines of its section.
     static func parseOutput(_ text: UnsafeRawBufferPointer, subdevice: Int) -> OutputBuffer? {
+        let section = parseSection(text, input: false, subdevice: subdevice)
+        guard let size = section.size, let available = section.available else { return nil }
+        return OutputBuffer(size: size, available: available)
+    }
+
+    /// Finds `Output <subdevice>` (or `Input <subdevice>`) and the lines of its section.
+    static func parseSection(_ text: UnsafeRawBufferPointer, input: Bool, subdevice: Int) -> Section {
         var index = 0
         var inSection = false
-        var size: Int?
-        var available: Int?
+        var section = Section()
         while index < text.count {
             // One line: [index, end).
             var end = index
@@ -75,15 +120,19 @@ public final class RawMIDIProcStatus {
             if line.count > 0, line[0] != 0x20 {
                 // A section heading ("Output 0", "Input 1") or the device name.
                 if inSection { break }
-                if Self.hasPrefix(line, "Output "), Self.number(in: line, from: 7) == subdevice { inSection = true }
+                if input {
+                    if Self.hasPrefix(line, "Input "), Self.number(in: line, from: 6) == subdevice { inSection = true }
+                } else {
+                    if Self.hasPrefix(line, "Output "), Self.number(in: line, from: 7) == subdevice { inSection = true }
+                }
             } else if inSection {
-                if Self.contains(line, "Buffer size") { size = Self.numberAfterColon(line) }
-                if Self.contains(line, "Avail") { available = Self.numberAfterColon(line) }
+                if Self.contains(line, "Owner PID") { section.ownerPID = Self.numberAfterColon(line) }
+                if Self.contains(line, "Buffer size") { section.size = Self.numberAfterColon(line) }
+                if Self.contains(line, "Avail") { section.available = Self.numberAfterColon(line) }
             }
             index = end + 1
         }
-        guard let size, let available else { return nil }
-        return OutputBuffer(size: size, available: available)
+        return section
     }
 
     private static func hasPrefix(_ line: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {

@@ -51,6 +51,35 @@ import Testing
         #expect(parse(text, 10)?.available == 1)
     }
 
+    func section(_ text: String, input: Bool, _ subdevice: Int) -> RawMIDIProcStatus.Section {
+        Array(text.utf8).withUnsafeBytes { RawMIDIProcStatus.parseSection($0, input: input, subdevice: subdevice) }
+    }
+
+    @Test func theOwnerOfAnOpenSubstreamInEitherDirection() {
+        #expect(section(Self.sample, input: true, 0).ownerPID == 321)
+        #expect(section(Self.sample, input: false, 0).ownerPID == 321)
+        // Closed, or absent: no owner.
+        #expect(section(Self.sample, input: false, 1).ownerPID == nil)
+        #expect(section(Self.sample, input: true, 1).ownerPID == nil)
+        // Input 0's numbers are its own, not Output 0's.
+        #expect(section(Self.sample, input: true, 0) == RawMIDIProcStatus.Section(ownerPID: 321, size: 4096, available: 0))
+    }
+
+    @Test func describesTheOwnerByItsCommandName() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("procowner-\(getpid())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("card2"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("321"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Self.sample.write(to: root.appendingPathComponent("card2/midi0"), atomically: true, encoding: .utf8)
+        try "amidi\n".write(to: root.appendingPathComponent("321/comm"), atomically: true, encoding: .utf8)
+        let status = RawMIDIProcStatus(card: 2, device: 0, root: root.path)
+        #expect(status.describeOwner(input: true, subdevice: 0, procRoot: root.path) == "pid 321 (amidi)")
+        #expect(status.describeOwner(input: false, subdevice: 1, procRoot: root.path) == nil)
+        // The process has gone: the pid alone.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("321"))
+        #expect(status.describeOwner(input: true, subdevice: 0, procRoot: root.path) == "pid 321")
+    }
+
     @Test func readsTheFileAndSaysNilForAMissingCard() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("procstatus-\(getpid())")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("card3"), withIntermediateDirectories: true)

@@ -98,9 +98,9 @@ final class USBSequencerLink {
 
     // MARK: Subscriptions
 
-    func subscribeInput(_ source: Address, to receiver: USBInputPort) throws(ALSAError) {
-        do { try client.connect(from: source, to: Self.port) } catch where error.errno == EBUSY {
-            // Already subscribed (a close that could not unsubscribe): keep it.
+    func subscribeInput(_ source: Address, substream: RawMIDISubstreamAddress, to receiver: USBInputPort) throws(ALSAError) {
+        do { try client.connect(from: source, to: Self.port) } catch {
+            try Self.acceptAlreadySubscribed(error, port: source, substream: substream, input: true)
         }
         inputs[source] = receiver
     }
@@ -113,8 +113,31 @@ final class USBSequencerLink {
         }
     }
 
-    func subscribeOutput(_ destination: Address) throws(ALSAError) {
-        do { try client.connect(from: Self.port, to: destination) } catch where error.errno == EBUSY {}
+    func subscribeOutput(_ destination: Address, substream: RawMIDISubstreamAddress) throws(ALSAError) {
+        do { try client.connect(from: Self.port, to: destination) } catch {
+            try Self.acceptAlreadySubscribed(error, port: destination, substream: substream, input: false)
+        }
+    }
+
+    /// What a failed subscription to a card port means. The kernel answers `EBUSY` when the
+    /// subscription exists already (a close that could not unsubscribe): kept, not an error.
+    /// It answers `EAGAIN` when snd-seq-midi cannot open the rawmidi substream behind the port
+    /// because a program opened that substream itself (`amidi -p hw:…`, a program using
+    /// rawmidi directly): rawmidi is exclusive, the sequencer path can only share what the
+    /// kernel opens for it. That becomes `EBUSY` (the ports log "another program has it open")
+    /// with the holder's pid and name from `/proc/asound`, so the log says who to close.
+    static func acceptAlreadySubscribed(_ error: ALSAError, port: Address, substream: RawMIDISubstreamAddress,
+                                        input: Bool, procRoot: String = "/proc/asound") throws(ALSAError) {
+        switch error.errno {
+        case EBUSY:
+            return
+        case EAGAIN:
+            let owner = RawMIDIProcStatus(card: substream.card, device: substream.device, root: procRoot)
+                .describeOwner(input: input, subdevice: substream.subdevice)
+            throw ALSAError(code: -EBUSY, operation: "subscribe to sequencer port \(port): rawmidi \(input ? "input" : "output") \(substream) is held exclusively by \(owner ?? "another program") (it opened the substream directly, not through the sequencer); MIDI flows once it closes it")
+        default:
+            throw error
+        }
     }
 
     func unsubscribeOutput(_ destination: Address) {
@@ -171,13 +194,13 @@ struct USBSequencerPorts: USBMIDIPortOpening {
 
     func openInput(_ port: USBEndpointPlan.Port, for receiver: USBInputPort) throws(ALSAError) -> any USBMIDIInputSource {
         let source = try link.cardPort(port.address, .input)
-        try link.subscribeInput(source, to: receiver)
+        try link.subscribeInput(source, substream: port.address, to: receiver)
         return USBSequencerInput(link: link, source: source)
     }
 
     func openOutput(_ port: USBEndpointPlan.Port) throws(ALSAError) -> any USBMIDIByteSink {
         let destination = try link.cardPort(port.address, .output)
-        try link.subscribeOutput(destination)
+        try link.subscribeOutput(destination, substream: port.address)
         return USBSequencerOutput(link: link, destination: destination, substream: port.address)
     }
 
