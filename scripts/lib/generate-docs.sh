@@ -21,7 +21,8 @@ mkdir -p "$out/man" "$out/completions/bash" "$out/completions/zsh" "$out/complet
 # Completions. The scripts call `midi ---completion ...` for endpoint arguments, which asks the
 # running daemon for its endpoints' short ids.
 for tool in midisrv midi; do
-    "$bindir/$tool" --generate-completion-script bash >"$out/completions/bash/$tool"
+    # bash-completion sources the file: no "#!" line (lintian: bash-completion-with-hashbang).
+    "$bindir/$tool" --generate-completion-script bash | sed '1{/^#!/d}' >"$out/completions/bash/$tool"
     "$bindir/$tool" --generate-completion-script zsh >"$out/completions/zsh/_$tool"
     "$bindir/$tool" --generate-completion-script fish >"$out/completions/fish/$tool.fish"
 done
@@ -39,4 +40,7 @@ authors=(--authors "MIDI Services for Linux contributors")
 "$generator" "$bindir/midi" --section 1 --date "$date" "${authors[@]}" --output-directory "$out/man"
 for page in "$out/man/midisrv.8" "$out/man/midi.1"; do
     [ -s "$page" ] || { echo "generate-docs: generate-manual wrote no $page" >&2; exit 1; }
+    # generate-manual copies the blank lines of a command's discussion; mdoc forbids empty
+    # input lines (man --warnings reports each), and the paragraphs read the same without them.
+    sed -i '/^[[:space:]]*$/d' "$page"
 done
