@@ -25,24 +25,27 @@ let package = Package(
         .target(name: "BuildInfo", plugins: ["VersionStamp"]),
         .plugin(name: "VersionStamp", capability: .buildTool()),
 
+        // System calls and errno below everything that makes them: the one errno type (Errno),
+        // SystemError, and the retry-on-EINTR helper.
+        .target(name: "POSIX"),
         // Pure Swift value types for Universal MIDI Packets. No I/O.
         .target(name: "UMP"),
         // Endpoints, transports, routing, identities, config, metadata. Never imports an OS library.
         .target(name: "ServiceCore", dependencies: ["UMP"]),
         // Daemon ⇄ client wire format and the SOCK_SEQPACKET transport it travels on.
-        .target(name: "IPC", dependencies: ["UMP"]),
+        .target(name: "IPC", dependencies: ["UMP", "POSIX"]),
 
         // Thin typed wrappers over the C libraries. They know nothing of loopbacks.
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
-        .target(name: "ALSASequencer", dependencies: ["CALSA"]),
+        .target(name: "ALSASequencer", dependencies: ["CALSA", "POSIX"]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
-        .target(name: "UdevDevices", dependencies: ["CUdev"]),
+        .target(name: "UdevDevices", dependencies: ["CUdev", "POSIX"]),
         // Linux headers the Glibc module leaves out (<sys/epoll.h>), for the daemon's event loop.
         .target(name: "CLinux"),
 
         // The daemon as a library (so tests reach it); `midisrv` is a thin wrapper.
         .target(name: "MIDIDaemon", dependencies: [
-            "ServiceCore", "IPC", "UMP", "ALSASequencer", "UdevDevices", "CLinux", "BuildInfo",
+            "ServiceCore", "IPC", "POSIX", "UMP", "ALSASequencer", "UdevDevices", "CLinux", "BuildInfo",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "midisrv", dependencies: [
@@ -51,25 +54,25 @@ let package = Package(
         ]),
 
         // The SDK applications link, and the console built on it.
-        .target(name: "MIDIServices", dependencies: ["IPC", "UMP"]),
+        .target(name: "MIDIServices", dependencies: ["IPC", "POSIX", "UMP"]),
         .executableTarget(name: "midi", dependencies: [
-            "MIDIServices", "UMP", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MIDIServices", "POSIX", "UMP", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The benchmark tool of scripts/bench (docs/performance.md): not part of the product, so it
         // lives in Benchmarks/, outside Sources/.
         .executableTarget(name: "midi-bench", dependencies: [
-            "MIDIServices", "IPC", "UMP", "ALSASequencer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MIDIServices", "IPC", "POSIX", "UMP", "ALSASequencer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/midi-bench"),
 
         .testTarget(name: "UMPTests", dependencies: ["UMP"]),
         .testTarget(name: "ServiceCoreTests", dependencies: ["ServiceCore", "UMP"]),
-        .testTarget(name: "IPCTests", dependencies: ["IPC", "UMP"]),
+        .testTarget(name: "IPCTests", dependencies: ["IPC", "POSIX", "UMP"]),
         // MIDIDaemon, ServiceCore, UdevDevices, ALSASequencer: the USB device bridge's unit tests
         // (USB*Tests.swift) drive it in-process with pipes standing in for rawmidi substreams.
         .testTarget(name: "DaemonTests", dependencies: ["MIDIServices", "UMP", "IPC",
-                                                        "MIDIDaemon", "ServiceCore", "UdevDevices", "ALSASequencer"]),
+                                                        "MIDIDaemon", "ServiceCore", "UdevDevices", "ALSASequencer", "POSIX"]),
         // Need the kernel: they skip, printing why, unless /dev/snd/seq or udev is present (VM tier).
-        .testTarget(name: "ALSASequencerTests", dependencies: ["ALSASequencer"]),
+        .testTarget(name: "ALSASequencerTests", dependencies: ["ALSASequencer", "POSIX"]),
         .testTarget(name: "UdevDevicesTests", dependencies: ["UdevDevices"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import ALSASequencer
 import ArgumentParser
 import Foundation
 import Glibc
+import POSIX
 
 /// Where one ALSA run's events go: written to `to`, read back from `from`.
 struct ALSARouteOptions: ParsableArguments {
@@ -158,7 +159,7 @@ struct ALSACommand: ParsableCommand {
         let own = AllCommand.ownExecutable()
         let daemonExecutable = midisrv ?? (own as NSString).deletingLastPathComponent + "/midisrv"
         var template = Array("/tmp/midi-bench-alsa-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp", errno) }
+        guard let made = mkdtemp(&template) else { throw BenchError.system(.current("mkdtemp")) }
         let scratch = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 

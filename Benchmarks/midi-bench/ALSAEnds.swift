@@ -1,5 +1,6 @@
 import ALSASequencer
 import Glibc
+import POSIX
 
 /// The application ends of one ALSA run: a sending client and a receiving client, two ordinary
 /// user clients of the ALSA sequencer with one port each — what any MIDI 1.0 program is — both
@@ -35,12 +36,9 @@ final class ALSAEnds {
     /// Waits until the receiver has input or `timeoutMilliseconds` passed (0: just look).
     /// Returns whether there is input.
     func waitForInput(timeoutMilliseconds: Int32) throws(BenchError) -> Bool {
-        while true {
-            let ready = pollSet.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) }
-            if ready > 0 { return true }
-            if ready == 0 { return false }
-            if errno != EINTR { throw .system("poll (ALSA receiver)", errno) }
-        }
+        let ready = retryingOnInterrupt { pollSet.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeoutMilliseconds) } }
+        if ready < 0 { throw .system(.current("poll (ALSA receiver)")) }
+        return ready > 0
     }
 
     /// Queues the event carrying `sequence` for the sender's subscribers (`flush` sends).

@@ -1,6 +1,7 @@
 import ALSASequencer
 import ArgumentParser
 import Glibc
+import POSIX
 
 /// The ALSA runs' user-space baseline: one ordinary sequencer client, in its own process, that
 /// writes every event arriving on its port to that port's subscribers — and does nothing else
@@ -22,11 +23,8 @@ struct ALSARelayCommand: ParsableCommand {
             var descriptors = try client.pollDescriptors()
             Console.out("ready \(client.id)")
             while true {
-                let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), -1) }
-                if ready < 0 {
-                    if errno == EINTR { continue }
-                    throw BenchError.system("poll (ALSA relay)", errno)
-                }
+                let ready = retryingOnInterrupt { descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), -1) } }
+                if ready < 0 { throw BenchError.system(.current("poll (ALSA relay)")) }
                 while let received = try client.readEvent() {
                     if received.event.isSubscriptionNotice { continue }
                     try client.send(received.event, from: PortID(0))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import POSIX
 
 /// The coordinator: starts a temporary midisrv, then for every path and measurement spawns a
 /// receiver and a sender (and, for the baseline, a relay) as separate processes, collects
@@ -75,7 +76,7 @@ struct AllCommand: ParsableCommand {
             // Children inherit the policy (posix_spawn without POSIX_SPAWN_SETSCHEDULER).
             var parameter = sched_param(sched_priority: realtime)
             guard sched_setscheduler(0, SCHED_FIFO, &parameter) == 0 else {
-                Console.error("midi-bench: --realtime \(realtime): \(BenchError.system("sched_setscheduler(SCHED_FIFO)", errno))")
+                Console.error("midi-bench: --realtime \(realtime): \(BenchError.system(.current("sched_setscheduler(SCHED_FIFO)")))")
                 throw ExitCode(1)
             }
         }
@@ -86,7 +87,7 @@ struct AllCommand: ParsableCommand {
             throw ExitCode(1)
         }
         var template = Array("/tmp/midi-bench-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp", errno) }
+        guard let made = mkdtemp(&template) else { throw BenchError.system(.current("mkdtemp")) }
         let scratch = String(cString: made)
         defer {
             if keepScratch { Console.error("midi-bench: scratch kept in \(scratch)") }

@@ -1,10 +1,10 @@
 import ALSASequencer
-import Glibc
+import POSIX
 
 /// Why a bench role could not do its job: what failed, and where.
 enum BenchError: Error, CustomStringConvertible {
     /// A system call failed: the call (with its argument) and errno.
-    case system(String, Int32)
+    case system(SystemError)
     /// The peer closed, refused, or answered something unexpected.
     case protocolFailure(String)
     /// A child process or the daemon misbehaved.
@@ -16,7 +16,7 @@ enum BenchError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .system(let operation, let code): return "\(operation): \(String(cString: strerror(code))) (errno \(code))"
+        case .system(let error): return error.description
         case .protocolFailure(let message): return message
         case .process(let message): return message
         case .timeout(let message): return "timed out: \(message)"

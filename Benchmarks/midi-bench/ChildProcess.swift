@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import POSIX
 
 /// A spawned role (or the daemon) whose stdout the coordinator reads line by line, with
 /// timeouts; stderr goes to the coordinator's stderr, or to a log file for the daemon.
@@ -48,17 +49,17 @@ final class ChildProcess {
             let now = BenchClock.now()
             guard now < deadline else { throw .timeout("\(name) printed nothing for \(timeoutSeconds) s") }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&entry, 1, Int32((deadline - now) / 1_000_000 + 1))
-            if ready < 0 && errno != EINTR { throw .system("poll (\(name) output)", errno) }
+            let ready = retryingOnInterrupt { poll(&entry, 1, Int32((deadline - now) / 1_000_000 + 1)) }
+            if ready < 0 { throw .system(.current("poll (\(name) output)")) }
             guard ready > 0 else { continue }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
             if n > 0 {
                 pendingOutput += chunk[..<n]
             } else if n == 0 {
                 outputClosed = true
-            } else if errno != EINTR && errno != EAGAIN {
-                throw .system("read (\(name) output)", errno)
+            } else if errno != EAGAIN {
+                throw .system(.current("read (\(name) output)"))
             }
         }
     }

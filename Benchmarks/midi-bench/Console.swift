@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 
 /// Unbuffered writes to stdout/stderr (the C `stdout`/`stderr` globals are not
 /// concurrency-safe in Swift 6, and a role's lines must reach the coordinator's pipe at once).
@@ -10,8 +11,7 @@ enum Console {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
+            let n = retryingOnInterrupt { bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) } }
             guard n > 0 else { return }
             offset += n
         }

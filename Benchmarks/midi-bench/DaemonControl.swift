@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 import IPC
 import UMP
 
@@ -16,7 +17,7 @@ final class DaemonControl {
     init(socketPath: String, clientName: String) throws(BenchError) {
         let path: SocketPath
         do { path = try SocketPath(socketPath) } catch { throw .protocolFailure("bad socket path \(socketPath): \(error)") }
-        do { socket = try SeqPacketSocket.connected(to: path) } catch { throw .system(error.operation, error.errno) }
+        do { socket = try SeqPacketSocket.connected(to: path) } catch { throw .system(error) }
         try send(.hello(Hello(pid: getpid(), clientName: clientName)))
         switch try receiveFrame(timeoutMilliseconds: 5000) {
         case .welcome(let welcome): self.welcome = welcome
@@ -29,10 +30,10 @@ final class DaemonControl {
         for datagram in frame.encoded() {
             while true {
                 let outcome: SeqPacketSocket.SendOutcome
-                do { outcome = try socket.send(datagram) } catch { throw .system(error.operation, error.errno) }
+                do { outcome = try socket.send(datagram) } catch { throw .system(error) }
                 if outcome == .sent { break }
                 do { _ = try socket.poll(for: .writable, timeoutMilliseconds: 1000) } catch {
-                    throw .system(error.operation, error.errno)
+                    throw .system(error)
                 }
             }
         }
@@ -42,7 +43,7 @@ final class DaemonControl {
         let deadline = BenchClock.now() + UInt64(timeoutMilliseconds) * 1_000_000
         while true {
             let outcome: SeqPacketSocket.ReceiveOutcome
-            do { outcome = try socket.receive(into: buffer.bytes) } catch { throw .system(error.operation, error.errno) }
+            do { outcome = try socket.receive(into: buffer.bytes) } catch { throw .system(error) }
             switch outcome {
             case .frame(let count):
                 do {
@@ -54,7 +55,7 @@ final class DaemonControl {
                 let now = BenchClock.now()
                 guard now < deadline else { throw .timeout("no answer from midisrv within \(timeoutMilliseconds) ms") }
                 do { _ = try socket.poll(for: .readable, timeoutMilliseconds: Int32((deadline - now) / 1_000_000 + 1)) } catch {
-                    throw .system(error.operation, error.errno)
+                    throw .system(error)
                 }
             case .endOfStream:
                 throw .protocolFailure("midisrv closed the connection")

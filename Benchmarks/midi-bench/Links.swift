@@ -1,4 +1,5 @@
 import IPC
+import POSIX
 
 /// Connects one end of a path: the relay's socket, or the daemon's (raw IPC or SDK) with the
 /// endpoint opened. Setup is control-rate and may allocate; the returned links do not.
@@ -30,7 +31,7 @@ enum Links {
         let path: SocketPath
         do { path = try SocketPath(socketPath) } catch { throw .protocolFailure("bad socket path \(socketPath): \(error)") }
         let socket: SeqPacketSocket
-        do { socket = try SeqPacketSocket.connected(to: path) } catch { throw .system(error.operation, error.errno) }
+        do { socket = try SeqPacketSocket.connected(to: path) } catch { throw .system(error) }
         return try SocketLink(socket: socket, connection: ConnectionHandle(0))
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import IPC
+import POSIX
 
 /// Latency on a busy machine (docs/performance.md, "Latency under load"): the same paced
 /// latency rounds as `all`, for the baseline relay and SDK↔SDK, in three conditions —
@@ -70,7 +71,7 @@ struct LoadedCommand: ParsableCommand {
         let own = AllCommand.ownExecutable()
         let daemonExecutable = midisrv ?? (own as NSString).deletingLastPathComponent + "/midisrv"
         var template = Array("/tmp/midi-bench-loaded-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw BenchError.system("mkdtemp", errno) }
+        guard let made = mkdtemp(&template) else { throw BenchError.system(.current("mkdtemp")) }
         let scratch = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 

@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 import Synchronization
 
 /// How many messages the receiver has taken so far, in a page of shared memory (a file both
@@ -21,12 +22,12 @@ final class ProgressCounter {
         if create { unlink(path) }
         let flags = create ? (O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC) : (O_RDWR | O_CLOEXEC)
         let fd = open(path, flags, 0o600)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        guard fd >= 0 else { throw .system(.current("open \(path)")) }
         defer { close(fd) }
-        if create, ftruncate(fd, off_t(Self.size)) != 0 { throw .system("ftruncate \(path)", errno) }
+        if create, ftruncate(fd, off_t(Self.size)) != 0 { throw .system(.current("ftruncate \(path)")) }
         guard let address = mmap(nil, Self.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
               address != MAP_FAILED else {
-            throw .system("mmap \(path)", errno)
+            throw .system(.current("mmap \(path)"))
         }
         mapping = address
         counter = address.bindMemory(to: Atomic<UInt64>.self, capacity: 1)

@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 import IPC
 
 /// The baseline: the smallest process that carries frames between two clients over the same
@@ -24,7 +25,7 @@ final class Relay {
         let path: SocketPath
         do { path = try SocketPath(socketPath) } catch { throw .protocolFailure("bad socket path \(socketPath): \(error)") }
         unlink(socketPath)
-        do { listener = try SeqPacketSocket.listening(at: path, backlog: 4) } catch { throw .system(error.operation, error.errno) }
+        do { listener = try SeqPacketSocket.listening(at: path, backlog: 4) } catch { throw .system(error) }
     }
 
     /// Accepts the two clients (waiting at most `timeoutMilliseconds` for each).
@@ -32,13 +33,13 @@ final class Relay {
         while peers.count < 2 {
             let ready: Bool
             do { ready = try listener.poll(for: .readable, timeoutMilliseconds: timeoutMilliseconds) } catch {
-                throw .system(error.operation, error.errno)
+                throw .system(error)
             }
             guard ready else { throw .timeout("the relay waited \(timeoutMilliseconds) ms for client \(peers.count + 1) of 2") }
             do {
                 if let socket = try listener.accept() { peers.append(socket) }
             } catch {
-                throw .system(error.operation, error.errno)
+                throw .system(error)
             }
         }
         listener.close()
@@ -58,11 +59,8 @@ final class Relay {
                 fds[side].events = events
                 fds[side].revents = 0
             }
-            let n = poll(&fds, 2, -1)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system("poll", errno)
-            }
+            let n = retryingOnInterrupt { poll(&fds, 2, -1) }
+            if n < 0 { throw .system(.current("poll")) }
             for side in 0..<2 where fds[side].revents & Int16(POLLOUT) != 0 {
                 try retryPending(from: 1 - side)
             }
@@ -78,14 +76,14 @@ final class Relay {
         let buffer = buffers[side]
         for _ in 0..<Self.readBudget where pending[side] == 0 {
             let outcome: SeqPacketSocket.ReceiveOutcome
-            do { outcome = try source.receive(into: buffer.bytes) } catch { throw .system(error.operation, error.errno) }
+            do { outcome = try source.receive(into: buffer.bytes) } catch { throw .system(error) }
             switch outcome {
             case .wouldBlock: return true
             case .endOfStream: return false
             case .truncated(let count): throw .protocolFailure("relay: oversized datagram of \(count) bytes")
             case .frame(let count):
                 let sent: SeqPacketSocket.SendOutcome
-                do { sent = try target.send(buffer.prefix(count)) } catch { throw .system(error.operation, error.errno) }
+                do { sent = try target.send(buffer.prefix(count)) } catch { throw .system(error) }
                 if sent == .sent { forwarded += 1 } else { pending[side] = count }
             }
         }
@@ -96,7 +94,7 @@ final class Relay {
         guard pending[side] != 0 else { return }
         let sent: SeqPacketSocket.SendOutcome
         do { sent = try peers[1 - side].send(buffers[side].prefix(pending[side])) } catch {
-            throw .system(error.operation, error.errno)
+            throw .system(error)
         }
         if sent == .sent {
             pending[side] = 0

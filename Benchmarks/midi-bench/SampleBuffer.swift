@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 
 /// Latency samples (nanoseconds) in storage allocated once, before the measurement: recording a
 /// sample is a store and an increment, so the bench's own per-message path never allocates.
@@ -32,14 +33,13 @@ final class SampleBuffer {
     /// rounds before taking percentiles.
     func write(to path: String) throws(BenchError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        guard fd >= 0 else { throw .system(.current("open \(path)")) }
         defer { close(fd) }
         let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: storage[0..<count]))
         var offset = 0
         while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .system("write \(path)", errno) }
+            let n = retryingOnInterrupt { Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+            guard n > 0 else { throw .system(.current("write \(path)")) }
             offset += n
         }
     }
@@ -47,17 +47,16 @@ final class SampleBuffer {
     /// Reads a file written by `write(to:)`.
     static func read(from path: String) throws(BenchError) -> [UInt64] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .system("open \(path)", errno) }
+        guard fd >= 0 else { throw .system(.current("open \(path)")) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .system("fstat \(path)", errno) }
+        guard fstat(fd, &info) == 0 else { throw .system(.current("fstat \(path)")) }
         var samples = [UInt64](repeating: 0, count: Int(info.st_size) / 8)
         let wanted = samples.count * 8
         let got = samples.withUnsafeMutableBytes { buffer -> Int in
             var offset = 0
             while offset < wanted {
-                let n = Glibc.read(fd, buffer.baseAddress! + offset, wanted - offset)
-                if n < 0 && errno == EINTR { continue }
+                let n = retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress! + offset, wanted - offset) }
                 guard n > 0 else { break }
                 offset += n
             }

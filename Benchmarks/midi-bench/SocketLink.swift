@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 import IPC
 import UMP
 
@@ -34,7 +35,7 @@ final class SocketLink: BenchSender, BenchReceiver {
             try socket.setBlocking(true)
             try socket.setReceiveTimeout(milliseconds: 20)
         } catch {
-            throw .system(error.operation, error.errno)
+            throw .system(error)
         }
         self.socket = socket
         writer = UMPBatchWriter(sendStorage, connection: connection)
@@ -61,10 +62,10 @@ final class SocketLink: BenchSender, BenchReceiver {
         guard !peerClosed else { throw .protocolFailure("the far side closed the connection while we were sending") }
         while true {
             let outcome: SeqPacketSocket.SendOutcome
-            do { outcome = try socket.send(frame) } catch { throw .system(error.operation, error.errno) }
+            do { outcome = try socket.send(frame) } catch { throw .system(error) }
             if outcome == .sent { return }
             do { _ = try socket.poll(for: .writable, timeoutMilliseconds: 1000) } catch {
-                throw .system(error.operation, error.errno)
+                throw .system(error)
             }
         }
     }
@@ -76,7 +77,7 @@ final class SocketLink: BenchSender, BenchReceiver {
         while true {
             let outcome: SeqPacketSocket.ReceiveOutcome
             do { outcome = try socket.receive(into: receiveStorage.bytes) } catch {
-                throw .system(error.operation, error.errno)
+                throw .system(error)
             }
             switch outcome {
             case .wouldBlock: return true
@@ -107,7 +108,7 @@ final class SocketLink: BenchSender, BenchReceiver {
         let deadline = BenchClock.now() + 100_000_000
         while BenchClock.now() < deadline {
             do { _ = try socket.poll(for: .readable, timeoutMilliseconds: 20) } catch {
-                throw .system(error.operation, error.errno)
+                throw .system(error)
             }
             if try !drainControl() { break }
         }
@@ -128,7 +129,7 @@ final class SocketLink: BenchSender, BenchReceiver {
         while !sink.isDone {
             let outcome: SeqPacketSocket.ReceiveOutcome
             do { outcome = try socket.receive(into: receiveStorage.bytes, waiting: true) } catch {
-                throw .system(error.operation, error.errno)
+                throw .system(error)
             }
             switch outcome {
             case .wouldBlock:

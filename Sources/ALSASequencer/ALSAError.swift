@@ -2,13 +2,15 @@ import CALSA
 
 #if canImport(Glibc)
 import Glibc
+import POSIX
 #endif
 
 /// An error reported by alsa-lib or the kernel's sequencer, carrying what failed.
 ///
 /// `code` is the negative ALSA/errno code exactly as alsa-lib returned it (alsa-lib reports
-/// errors as `-errno`), `message` is `snd_strerror(code)`, and `operation` names the call and
-/// the object it acted on, so a log line says what and where without further context.
+/// errors as `-errno`; `errno` is the same number as the project's one `Errno` type),
+/// `message` is `snd_strerror(code)`, and `operation` names the call and the object it acted
+/// on, so a log line says what and where without further context.
 public struct ALSAError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The negative error code (for example `-EAGAIN`, `-ENOENT`).
     public var code: Int32
@@ -31,10 +33,10 @@ public struct ALSAError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The operating-system error number (`-code`).
-    public var errno: Int32 { -code }
+    public var errno: Errno { Errno(-code) }
 
     /// `EAGAIN`: nothing to read now (input), or the kernel cannot take more now (output).
-    public var isWouldBlock: Bool { code == -EAGAIN || code == -EWOULDBLOCK }
+    public var isWouldBlock: Bool { errno == .wouldBlock }
 
     public var description: String { "\(operation): \(message) (ALSA error \(code))" }
 }

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import POSIX
 #endif
 
 /// How full the kernel buffer of a rawmidi **output** substream is, read from
@@ -85,8 +86,7 @@ public final class RawMIDIProcStatus {
         defer { close(fd) }
         var length = 0
         while length < buffer.count {
-            let n = read(fd, buffer.baseAddress! + length, buffer.count - length)
-            if n < 0, errno == EINTR { continue }
+            let n = retryingOnInterrupt { read(fd, buffer.baseAddress! + length, buffer.count - length) }
             if n <= 0 { break }
             length += n
         }

@@ -2,6 +2,7 @@ import CALSA
 
 #if canImport(Glibc)
 import Glibc
+import POSIX
 #endif
 
 /// Whether this machine has a usable ALSA sequencer, so the daemon can say so once and run
@@ -21,14 +22,13 @@ public enum SequencerAvailability: Hashable, Sendable {
     public static func check(devicePath: String = SequencerAvailability.devicePath) -> SequencerAvailability {
         var status = stat()
         if stat(devicePath, &status) != 0 {
-            let reason = String(cString: strerror(errno))
-            return .unavailable(reason: "\(devicePath): \(reason) (is the snd-seq kernel module loaded?)")
+            return .unavailable(reason: "\(devicePath): \(Errno.current) (is the snd-seq kernel module loaded?)")
         }
         let fd = open(devicePath, O_RDWR | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
-            let code = errno
-            let hint = code == EACCES ? " (is this user in the audio group?)" : ""
-            return .unavailable(reason: "cannot open \(devicePath): \(String(cString: strerror(code)))\(hint)")
+            let error = Errno.current
+            let hint = error == .permissionDenied ? " (is this user in the audio group?)" : ""
+            return .unavailable(reason: "cannot open \(devicePath): \(error)\(hint)")
         }
         close(fd)
         var handle: OpaquePointer?

@@ -1,3 +1,5 @@
+import POSIX
+
 /// Frames waiting for a non-blocking socket to accept them (after `EAGAIN`): a bounded ring of
 /// bytes, allocated on first use (most connections never back up), no allocation per frame.
 ///

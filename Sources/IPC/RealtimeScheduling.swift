@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 
 /// Real-time scheduling for one thread: the daemon's event-loop thread and, when an
 /// application opts in, the SDK's reader thread (docs/daemon.md, "Real-time scheduling").
@@ -77,7 +78,7 @@ public enum RealtimeScheduling {
 
     static func refusalReason(priority: Int32, errno code: Int32) -> String {
         guard code == EPERM else {
-            return SystemError(operation: "pthread_setschedparam(SCHED_FIFO, \(priority))", errno: code).description
+            return SystemError(operation: "pthread_setschedparam(SCHED_FIFO, \(priority))", errno: Errno(code)).description
         }
         let limit = priorityLimit()
         if let limit, limit >= Int(priority) {

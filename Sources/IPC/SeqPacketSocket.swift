@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 
 /// A Unix-domain `SOCK_SEQPACKET` socket: connection-oriented, reliable, and record-preserving —
 /// one `send` is one datagram is one frame, so the wire format needs no stream reassembly.
@@ -52,14 +53,11 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
         let fd = Glibc.socket(AF_UNIX, socketType, 0)
         guard fd >= 0 else { throw .current("socket(AF_UNIX, SOCK_SEQPACKET)") }
         let socket = SeqPacketSocket(adopting: fd)
-        while true {
-            let result = path.withSockaddr { Glibc.connect(fd, $0, $1) }
-            if result == 0 { return socket }
-            let error = SystemError.current("connect \(path)")
-            if error.errno == EINTR { continue }
-            socket.close()
-            throw error
-        }
+        let result = retryingOnInterrupt { path.withSockaddr { Glibc.connect(fd, $0, $1) } }
+        if result == 0 { return socket }
+        let error = SystemError.current("connect \(path)")
+        socket.close()
+        throw error
     }
 
     /// A connected pair (`socketpair(AF_UNIX, SOCK_SEQPACKET)`), for tests and in-process links.
@@ -74,15 +72,12 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
     /// Accepts one pending connection (`accept4` with `SOCK_CLOEXEC | SOCK_NONBLOCK`), or `nil`
     /// when none is pending. `ECONNABORTED` (the peer gave up while queued) also yields `nil`.
     public func accept() throws(SystemError) -> SeqPacketSocket? {
-        while true {
-            let fd = Accept4.call(fileDescriptor, Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue))
-            if fd >= 0 { return SeqPacketSocket(adopting: fd) }
-            let error = SystemError.current("accept4")
-            switch error.errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK, ECONNABORTED: return nil
-            default: throw error
-            }
+        let fd = retryingOnInterrupt { Accept4.call(fileDescriptor, Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue)) }
+        if fd >= 0 { return SeqPacketSocket(adopting: fd) }
+        let error = SystemError.current("accept4")
+        switch error.errno {
+        case .wouldBlock, .connectionAborted: return nil
+        default: throw error
         }
     }
 
@@ -99,16 +94,11 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
     /// thrown; `SIGPIPE` is never raised (`MSG_NOSIGNAL`).
     public func send(_ frame: UnsafeRawBufferPointer) throws(SystemError) -> SendOutcome {
         let flags = Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL)
-        while true {
-            let n = Glibc.send(fileDescriptor, frame.baseAddress, frame.count, flags)
-            if n >= 0 { return .sent }
-            let error = SystemError.current("send")
-            switch error.errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: throw error
-            }
-        }
+        let n = retryingOnInterrupt { Glibc.send(fileDescriptor, frame.baseAddress, frame.count, flags) }
+        if n >= 0 { return .sent }
+        let error = SystemError.current("send")
+        if error.errno == .wouldBlock { return .wouldBlock }
+        throw error
     }
 
     /// Sends `frame` (convenience for control frames held in arrays).
@@ -142,20 +132,17 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
             var message = msghdr()
             message.msg_iov = iovPointer
             message.msg_iovlen = 1
-            while true {
-                let n = Glibc.recvmsg(fileDescriptor, &message, flags)
-                if n > 0 {
-                    if message.msg_flags & Int32(MSG_TRUNC) != 0 { return .truncated(byteCount: n) }
-                    return .frame(byteCount: n)
-                }
-                if n == 0 { return buffer.isEmpty ? .wouldBlock : .endOfStream }
-                let error = SystemError.current("recvmsg")
-                switch error.errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK: return .wouldBlock
-                case ECONNRESET: return .endOfStream
-                default: throw error
-                }
+            let n = retryingOnInterrupt { Glibc.recvmsg(fileDescriptor, &message, flags) }
+            if n > 0 {
+                if message.msg_flags & Int32(MSG_TRUNC) != 0 { return .truncated(byteCount: n) }
+                return .frame(byteCount: n)
+            }
+            if n == 0 { return buffer.isEmpty ? .wouldBlock : .endOfStream }
+            let error = SystemError.current("recvmsg")
+            switch error.errno {
+            case .wouldBlock: return .wouldBlock
+            case .connectionReset: return .endOfStream
+            default: throw error
             }
         }
     }
@@ -218,13 +205,9 @@ public struct SeqPacketSocket: Hashable, Sendable, CustomStringConvertible {
     public func poll(for readiness: Readiness, timeoutMilliseconds: Int32) throws(SystemError) -> Bool {
         let events = readiness == .readable ? Int16(POLLIN) : Int16(POLLOUT)
         var entry = pollfd(fd: fileDescriptor, events: events, revents: 0)
-        while true {
-            let n = Glibc.poll(&entry, 1, timeoutMilliseconds)
-            if n >= 0 { return n > 0 }
-            let error = SystemError.current("poll")
-            if error.errno == EINTR { continue }
-            throw error
-        }
+        let n = retryingOnInterrupt { Glibc.poll(&entry, 1, timeoutMilliseconds) }
+        if n >= 0 { return n > 0 }
+        throw .current("poll")
     }
 
     /// Stops both directions, waking a peer (and any thread of ours) blocked on this socket.

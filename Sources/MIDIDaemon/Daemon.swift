@@ -3,6 +3,7 @@ import Glibc
 import IPC
 import Logging
 import ServiceCore
+import POSIX
 
 /// Why the daemon did not start. The message is what `midisrv` prints; the exit code tells
 /// scripts and systemd apart "already running" from real failures.

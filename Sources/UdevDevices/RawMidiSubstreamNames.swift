@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import POSIX
 #endif
 internal import CUdev
 
@@ -43,7 +44,7 @@ public struct RawMidiControl: ~Copyable {
         let first: (name: String, count: Int)
         do {
             first = try substream(device: device, index: 0, direction: direction)
-        } catch where error.errno == ENOENT || error.errno == ENXIO {
+        } catch where error.errno == .noSuchFileOrDirectory || error.errno == .noSuchDeviceOrAddress {
             return []
         }
         var result = [RawMidiSubstream(direction: direction, device: device, index: 0, name: first.name)]

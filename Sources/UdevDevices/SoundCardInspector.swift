@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import POSIX
 #endif
 
 /// Reads a `SoundCardSnapshot` from the live system: libudev for the card, its USB ancestor
@@ -68,8 +69,8 @@ struct SoundCardInspector {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count < limit {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+            if n < 0 { return nil }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
         }

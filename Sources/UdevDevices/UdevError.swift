@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import POSIX
 #endif
 
 /// A failed libudev or system call: which operation, on what, and the errno it left.
@@ -8,10 +9,10 @@ public struct UdevError: Error, Hashable, Sendable, CustomStringConvertible {
     public let operation: String
     /// What it was applied to (a syspath, a subsystem, a file), when there is one.
     public let subject: String?
-    /// The errno value (positive), 0 when the library gave none.
-    public let errno: Int32
+    /// The errno value, nil when the library gave none.
+    public let errno: Errno?
 
-    public init(operation: String, subject: String? = nil, errno: Int32) {
+    public init(operation: String, subject: String? = nil, errno: Errno?) {
         self.operation = operation
         self.subject = subject
         self.errno = errno
@@ -20,18 +21,18 @@ public struct UdevError: Error, Hashable, Sendable, CustomStringConvertible {
     /// libudev reports failures either as a negative errno return value or as NULL with errno
     /// set; both land here.
     static func fromReturn(_ code: Int32, _ operation: String, subject: String? = nil) -> UdevError {
-        UdevError(operation: operation, subject: subject, errno: code < 0 ? -code : code)
+        UdevError(operation: operation, subject: subject, errno: code == 0 ? nil : Errno(code < 0 ? -code : code))
     }
 
     static func fromErrno(_ operation: String, subject: String? = nil) -> UdevError {
-        UdevError(operation: operation, subject: subject, errno: Glibc.errno)
+        UdevError(operation: operation, subject: subject, errno: Errno.current.rawValue == 0 ? nil : .current)
     }
 
     public var description: String {
         var text = operation
         if let subject { text += " (\(subject))" }
-        if errno != 0 {
-            text += " failed: " + String(cString: strerror(errno)) + " (errno \(errno))"
+        if let errno {
+            text += " failed: \(errno) (errno \(errno.rawValue))"
         } else {
             text += " failed"
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import POSIX
 import MIDIServices
 
 /// `--socket`, shared by every command that talks to the service.
@@ -61,8 +62,8 @@ enum ConsoleOutput {
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
-                let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+                let n = retryingOnInterrupt { Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset) }
+                if n > 0 { offset += n } else { return }
             }
         }
     }

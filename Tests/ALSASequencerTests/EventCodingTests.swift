@@ -1,6 +1,7 @@
 @testable import ALSASequencer
 import CALSA
 import Testing
+import POSIX
 
 /// Encoding to `snd_seq_event_t` and decoding back, without a kernel: runs everywhere.
 @Suite struct EventCodingTests {
@@ -111,7 +112,7 @@ import Testing
     func errorText() {
         let error = ALSAError(code: -ENOENT, operation: "snd_seq_get_any_port_info(130:4)")
         #expect(error.code == -ENOENT)
-        #expect(error.errno == ENOENT)
+        #expect(error.errno == .noSuchFileOrDirectory)
         #expect(error.message == "No such file or directory")
         #expect(error.description == "snd_seq_get_any_port_info(130:4): No such file or directory (ALSA error -2)")
         #expect(ALSAError(code: EAGAIN, operation: "x").isWouldBlock)

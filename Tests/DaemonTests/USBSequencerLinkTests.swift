@@ -28,7 +28,7 @@ import Testing
             try USBSequencerLink.acceptAlreadySubscribed(ALSAError(code: -EAGAIN, operation: "connect"),
                                                          port: port, substream: substream, input: true, procRoot: root.path)
         }
-        #expect(error?.errno == EBUSY)
+        #expect(error?.errno.rawValue == EBUSY)
         let text = error?.operation ?? ""
         #expect(text.contains("rawmidi input hw:5,0,0 is held exclusively by pid \(getpid()) ("), "\(text)")
         #expect(text.contains("24:0"), "\(text)")
@@ -39,7 +39,7 @@ import Testing
             try USBSequencerLink.acceptAlreadySubscribed(ALSAError(code: -EAGAIN, operation: "connect"),
                                                          port: port, substream: substream, input: false, procRoot: "/nonexistent")
         }
-        #expect(error?.errno == EBUSY)
+        #expect(error?.errno.rawValue == EBUSY)
         #expect(error?.operation.contains("rawmidi output hw:5,0,0 is held exclusively by another program") == true)
     }
 
@@ -48,6 +48,6 @@ import Testing
             try USBSequencerLink.acceptAlreadySubscribed(ALSAError(code: -ENOENT, operation: "connect"),
                                                          port: port, substream: substream, input: true)
         }
-        #expect(error?.errno == ENOENT)
+        #expect(error?.errno.rawValue == ENOENT)
     }
 }

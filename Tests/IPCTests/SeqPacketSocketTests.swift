@@ -3,6 +3,7 @@ import Glibc
 import IPC
 import Testing
 import UMP
+import POSIX
 
 /// Receives one frame from `socket`, waiting up to a second.
 func receiveFrame(_ socket: SeqPacketSocket, into buffer: FrameBuffer) throws -> [UInt8]? {
@@ -70,7 +71,7 @@ struct SeqPacketSocketTests {
         a.close()
         let buffer = FrameBuffer()
         #expect(try b.receive(into: buffer.bytes) == .endOfStream)
-        #expect(throws: SystemError(operation: "send", errno: EPIPE)) { try b.send([1, 2, 3]) }
+        #expect(throws: SystemError(operation: "send", errno: .brokenPipe)) { try b.send([1, 2, 3]) }
     }
 
     @Test func fullPeerGivesWouldBlockNotABlockedThread() throws {
@@ -141,7 +142,7 @@ struct SeqPacketSocketTests {
         defer { unlink(path.path) }
 
         // Nothing there yet.
-        #expect(throws: SystemError(operation: "connect \(path)", errno: ENOENT)) { try SeqPacketSocket.connected(to: path) }
+        #expect(throws: SystemError(operation: "connect \(path)", errno: .noSuchFileOrDirectory)) { try SeqPacketSocket.connected(to: path) }
 
         let listener = try SeqPacketSocket.listening(at: path)
         #expect(try listener.accept() == nil)   // nothing pending: no block
@@ -161,11 +162,11 @@ struct SeqPacketSocketTests {
         #expect(try server.peerCredentials().pid == getpid())
 
         // A second bind on the same path fails with EADDRINUSE: that is how a second daemon notices.
-        #expect(throws: SystemError(operation: "bind \(path)", errno: EADDRINUSE)) { try SeqPacketSocket.listening(at: path) }
+        #expect(throws: SystemError(operation: "bind \(path)", errno: .addressInUse)) { try SeqPacketSocket.listening(at: path) }
 
         // Once the listener is gone, the file left behind refuses connections: a stale socket.
         listener.close()
-        #expect(throws: SystemError(operation: "connect \(path)", errno: ECONNREFUSED)) { try SeqPacketSocket.connected(to: path) }
+        #expect(throws: SystemError(operation: "connect \(path)", errno: .connectionRefused)) { try SeqPacketSocket.connected(to: path) }
     }
 
     @Test func socketPathValidation() throws {
@@ -178,7 +179,7 @@ struct SeqPacketSocketTests {
     }
 
     @Test func systemErrorSaysWhatFailed() {
-        let error = SystemError(operation: "connect /x", errno: ECONNREFUSED)
+        let error = SystemError(operation: "connect /x", errno: .connectionRefused)
         #expect(error.description == "connect /x: Connection refused (errno \(ECONNREFUSED))")
     }
 }

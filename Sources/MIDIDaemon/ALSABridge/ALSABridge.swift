@@ -3,6 +3,7 @@ import Glibc
 import IPC
 import Logging
 import ServiceCore
+import POSIX
 
 /// The ALSA sequencer bridge (docs/design.md §5; docs/alsa-bridge.md): every loopback endpoint —
 /// A and B of every pair, not the diagnostic ones — gets a sequencer client named after it,
@@ -112,10 +113,10 @@ public final class ALSABridge: DaemonExtension {
         // Opening the device makes a sequencer client; closing it removes it again.
         let descriptor = open(devicePath, O_RDWR | O_NONBLOCK | O_CLOEXEC)
         if descriptor < 0 {
-            let code = errno
-            if code == ENOMEM || code == EBUSY { return nil }
-            let hint = code == EACCES ? " (is this user in the audio group?)" : ""
-            return "ALSA sequencer unusable: cannot open \(devicePath): \(String(cString: strerror(code)))\(hint)"
+            let error = Errno.current
+            if error == .noMemory || error == .busy { return nil }
+            let hint = error == .permissionDenied ? " (is this user in the audio group?)" : ""
+            return "ALSA sequencer unusable: cannot open \(devicePath): \(error)\(hint)"
         }
         close(descriptor)
         return nil
@@ -181,7 +182,7 @@ public final class ALSABridge: DaemonExtension {
         guard failedSet.insert(endpoint.id).inserted else { return }   // said once per endpoint
         failedEndpoints.append(endpoint.id)
         var hint = ""
-        if case .alsa(let alsa) = error, alsa.errno == ENOMEM || alsa.errno == EBUSY {
+        if case .alsa(let alsa) = error, alsa.errno == .noMemory || alsa.errno == .busy {
             hint = " (the kernel allows 64 user sequencer clients, numbers 128-191: close an ALSA program or remove a pair to free one; the bridge tries again whenever one of its own clients goes away)"
         }
         context.logger.error("alsa: no sequencer client for \"\(endpoint.displayName)\" (\(endpoint.id)): \(error)\(hint); the endpoint keeps working for MIDI Services applications")

@@ -1,6 +1,6 @@
 import CLinux
 import Glibc
-import IPC
+import POSIX
 import Synchronization
 
 /// The daemon's single-threaded event loop: `epoll` over registered descriptors, with a
@@ -205,7 +205,7 @@ public final class EventLoop {
     /// One iteration: wait (at most `maximumWait` ns, nil = until an event or deadline), dispatch,
     /// fire due timers, run iteration hooks. Exposed for tests.
     public func runOnce(maximumWait: UInt64? = nil) throws(SystemError) {
-        guard epollFD >= 0 else { throw SystemError(operation: "epoll_create1", errno: epollCreationError) }
+        guard epollFD >= 0 else { throw SystemError(operation: "epoll_create1", errno: Errno(epollCreationError)) }
         var earliest: UInt64?
         var index = 0
         while index < timers.count {   // re-checked each time: nothing stops a query from unregistering
@@ -362,7 +362,7 @@ enum EpollWait {
         }
         if result >= 0 { return Int(result) }
         let error = SystemError.current("epoll_wait")
-        if error.errno == EINTR { return 0 }   // a signal: its self-pipe is readable next pass
+        if error.errno == .interrupted { return 0 }   // a signal: its self-pipe is readable next pass
         throw error
     }
 }

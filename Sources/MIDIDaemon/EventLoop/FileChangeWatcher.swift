@@ -1,5 +1,5 @@
 import Glibc
-import IPC
+import POSIX
 
 /// Watches one file by watching its directory with inotify, so that every way an editor saves
 /// is seen: in-place writes (IN_CLOSE_WRITE), write-temp-then-rename-over (IN_MOVED_TO),

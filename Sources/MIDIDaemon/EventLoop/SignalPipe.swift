@@ -1,5 +1,5 @@
 import Glibc
-import IPC
+import POSIX
 
 /// The self-pipe the signal handler writes to: the only state a C signal handler can reach.
 /// Written once at installation, before any signal can arrive, then only read.

@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import POSIX
 
 /// swift-log handler writing one plain line per message to stderr.
 ///
@@ -52,8 +53,8 @@ public struct JournalLogHandler: LogHandler {
         var bytes = Array(line.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fileDescriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+            let n = retryingOnInterrupt { bytes.withUnsafeMutableBytes { Glibc.write(fileDescriptor, $0.baseAddress! + offset, $0.count - offset) } }
+            if n > 0 { offset += n } else { break }
         }
     }
 

@@ -1,5 +1,5 @@
 import Glibc
-import IPC
+import POSIX
 
 /// Crash-safe file replacement: write a temporary file in the same directory, fsync it, rename
 /// it over the target, fsync the directory. After a crash at any point the target is either
@@ -29,14 +29,14 @@ public enum AtomicFile {
                 // A link anyone else made is refused: following it would let that user aim a
                 // root daemon's write at any file (the kernel's protected_symlinks rule, too).
                 guard existing.st_uid == geteuid() || existing.st_uid == 0 else {
-                    throw SystemError(operation: "replace \(path): it is a symbolic link owned by uid \(existing.st_uid), neither this process's user (uid \(geteuid())) nor root; not followed. Name the target itself as the file", errno: ELOOP)
+                    throw SystemError(operation: "replace \(path): it is a symbolic link owned by uid \(existing.st_uid), neither this process's user (uid \(geteuid())) nor root; not followed. Name the target itself as the file", errno: Errno(ELOOP))
                 }
                 guard let resolved = realpath(path, nil) else { throw .current("resolve the symbolic link \(path)") }
                 defer { free(resolved) }
                 try write(bytes, to: String(cString: resolved), mode: mode)
                 return
             default:
-                throw SystemError(operation: "replace \(path): it is not a regular file", errno: EINVAL)
+                throw SystemError(operation: "replace \(path): it is not a regular file", errno: .invalidArgument)
             }
         } else {
             hadFile = false
@@ -59,11 +59,8 @@ public enum AtomicFile {
             defer { close(fd) }
             var offset = 0
             while offset < bytes.count {
-                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SystemError.current("write \(temporary)")
-                }
+                let n = retryingOnInterrupt { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) } }
+                if n < 0 { throw SystemError.current("write \(temporary)") }
                 offset += n
             }
             if hadFile {
@@ -127,16 +124,13 @@ public enum AtomicFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .current("fstat \(path)") }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw SystemError(operation: "read \(path): not a regular file", errno: EINVAL)
+            throw SystemError(operation: "read \(path): not a regular file", errno: .invalidArgument)
         }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .current("read \(path)")
-            }
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+            if n < 0 { throw .current("read \(path)") }
             if n == 0 { break }
             result += chunk.prefix(n)
         }
@@ -154,6 +148,6 @@ public enum AtomicFile {
         }
         var info = stat()
         guard stat(path, &info) == 0 else { throw .current("stat \(path)") }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw SystemError(operation: "mkdir \(path)", errno: ENOTDIR) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw SystemError(operation: "mkdir \(path)", errno: .notADirectory) }
     }
 }

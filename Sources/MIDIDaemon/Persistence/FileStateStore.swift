@@ -1,6 +1,7 @@
 import Glibc
 import IPC
 import ServiceCore
+import POSIX
 
 /// ServiceCore's `StateStore` over `<state dir>/endpoints.json`, written crash-safely with
 /// `AtomicFile` (temp in the same directory, fsync, rename, fsync directory).

@@ -1,5 +1,6 @@
 import Glibc
 import IPC
+import POSIX
 
 /// Why a socket systemd passed (`LISTEN_FDS`) cannot be served.
 public enum SystemdActivationError: Error, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Glibc
-import IPC
+import POSIX
 
 /// Tells the service manager how start-up, reloads and stopping go: systemd's `sd_notify`
 /// protocol (sd_notify(3)) without libsystemd — one `AF_UNIX` datagram of `KEY=value` lines to
@@ -82,7 +82,7 @@ public final class SystemdNotifier {
         if pathBytes.first == UInt8(ascii: "@") { pathBytes[0] = 0 }   // abstract namespace
         let capacity = MemoryLayout.size(ofValue: sockaddrValue.sun_path)
         guard pathBytes.count < capacity || (pathBytes.first == 0 && pathBytes.count <= capacity) else {
-            throw SystemError(operation: "NOTIFY_SOCKET \(address)", errno: ENAMETOOLONG)
+            throw SystemError(operation: "NOTIFY_SOCKET \(address)", errno: Errno(ENAMETOOLONG))
         }
         withUnsafeMutableBytes(of: &sockaddrValue.sun_path) { raw in
             raw.initializeMemory(as: UInt8.self, repeating: 0)
@@ -92,8 +92,8 @@ public final class SystemdNotifier {
         let length = socklen_t(MemoryLayout.offset(of: \sockaddr_un.sun_path)! + pathBytes.count + (pathBytes.first == 0 ? 0 : 1))
         let sent = message.withUnsafeBytes { bytes in
             withUnsafePointer(to: &sockaddrValue) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, length)
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                    retryingOnInterrupt { sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), address, length) }
                 }
             }
         }

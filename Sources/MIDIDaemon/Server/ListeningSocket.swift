@@ -1,5 +1,6 @@
 import Glibc
 import IPC
+import POSIX
 
 /// Why the daemon could not take its socket path.
 public enum SocketClaimError: Error, Equatable, CustomStringConvertible {
@@ -76,10 +77,10 @@ public enum ListeningSocket {
                 throw SocketClaimError.alreadyRunning(path: path.path)
             } catch let error as SocketClaimError {
                 throw error
-            } catch let error as SystemError where error.errno == ECONNREFUSED {
+            } catch let error as SystemError where error.errno == .connectionRefused {
                 guard unlink(path.path) == 0 || errno == ENOENT else { throw .system(.current("unlink \(path)")) }
                 replacedStale = true
-            } catch let error as SystemError where error.errno == ENOENT {
+            } catch let error as SystemError where error.errno == .noSuchFileOrDirectory {
                 // Vanished between lstat and connect: nothing to replace.
             } catch let error as SystemError {
                 throw .system(error)
@@ -96,7 +97,7 @@ public enum ListeningSocket {
         } catch {
             umask(savedMask)
             // Two daemons starting at the same moment: the loser sees EADDRINUSE.
-            if error.errno == EADDRINUSE { throw .alreadyRunning(path: path.path) }
+            if error.errno == .addressInUse { throw .alreadyRunning(path: path.path) }
             throw .system(error)
         }
         umask(savedMask)

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import ServiceCore
 import UMP
+import POSIX
 
 /// One input group of a USB endpoint: what the device sends on input substream g becomes UMP
 /// on group g (types 1, 2 and 3, SysEx of any length) and enters the service with
@@ -63,7 +64,7 @@ final class USBInputPort {
             retryAfter = now &+ Self.retryInterval
             if !failureLogged {
                 failureLogged = true
-                let busy = error.errno == EBUSY ? " (another program has it open)" : ""
+                let busy = error.errno == .busy ? " (another program has it open)" : ""
                 context.logger.warning("USB \(endpointName): cannot open input \(port.address) \"\(port.name)\" for group \(port.group + 1)\(busy): \(error); retrying every \(Self.retryInterval / 1_000_000_000) s while connections are open")
             }
             return false

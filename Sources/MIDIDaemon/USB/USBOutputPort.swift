@@ -2,6 +2,7 @@ import ALSASequencer
 import Glibc
 import Logging
 import UMP
+import POSIX
 
 /// One output group of a USB endpoint: UMP sent to the endpoint on group g becomes MIDI 1.0
 /// bytes on rawmidi output substream g.
@@ -90,7 +91,7 @@ final class USBOutputPort {
             retryAfter = now &+ Self.retryInterval
             if !failureLogged {
                 failureLogged = true
-                let busy = error.errno == EBUSY ? " (another program has it open)" : ""
+                let busy = error.errno == .busy ? " (another program has it open)" : ""
                 context.logger.warning("USB \(endpointName): cannot open output \(port.address) \"\(port.name)\" for group \(port.group + 1)\(busy): \(error); messages for it are dropped until it can be opened")
             }
             return false

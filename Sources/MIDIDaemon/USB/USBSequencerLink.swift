@@ -1,6 +1,7 @@
 import ALSASequencer
 import Glibc
 import Logging
+import POSIX
 
 /// The daemon's one ALSA sequencer client for USB MIDI devices, `MIDI Services USB`: how the
 /// USB transport reaches a card's MIDI ports through the kernel sequencer (snd-seq-midi), the
@@ -129,9 +130,9 @@ final class USBSequencerLink {
     static func acceptAlreadySubscribed(_ error: ALSAError, port: Address, substream: RawMIDISubstreamAddress,
                                         input: Bool, procRoot: String = "/proc/asound") throws(ALSAError) {
         switch error.errno {
-        case EBUSY:
+        case .busy:
             return
-        case EAGAIN:
+        case .wouldBlock:
             let owner = RawMIDIProcStatus(card: substream.card, device: substream.device, root: procRoot)
                 .describeOwner(input: input, subdevice: substream.subdevice)
             throw ALSAError(code: -EBUSY, operation: "subscribe to sequencer port \(port): rawmidi \(input ? "input" : "output") \(substream) is held exclusively by \(owner ?? "another program") (it opened the substream directly, not through the sequencer); MIDI flows once it closes it")

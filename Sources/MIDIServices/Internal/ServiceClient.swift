@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 import Dispatch
 import Glibc
+import POSIX
 import IPC
 import Synchronization
 import UMP
@@ -92,7 +93,7 @@ final class ServiceClient: Sendable {
         var pipeEnds: [Int32] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else {
             socket.close()
-            throw .protocolViolation("pipe: \(String(cString: strerror(errno)))")
+            throw .protocolViolation("pipe: \(Errno.current)")
         }
         for end in pipeEnds {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)

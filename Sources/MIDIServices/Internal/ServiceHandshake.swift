@@ -1,4 +1,5 @@
 import Glibc
+import POSIX
 import IPC
 
 /// Connecting to the daemon: `connect`, hello, wait for welcome or refusal. Used for the first
@@ -14,7 +15,7 @@ enum ServiceHandshake {
         }
         let socket: SeqPacketSocket
         do { socket = try SeqPacketSocket.connected(to: socketPath) } catch {
-            throw .serviceNotReachable(socketPath: path, reason: Self.reason(error.errno), errno: error.errno)
+            throw .serviceNotReachable(socketPath: path, reason: Self.reason(error.errno), errno: error.errno.rawValue)
         }
         do {
             let welcome = try exchange(on: socket, path: path, clientName: clientName, timeoutMilliseconds: timeoutMilliseconds)
@@ -31,7 +32,7 @@ enum ServiceHandshake {
         for datagram in Frame.hello(Hello(pid: getpid(), clientName: clientName)).encoded() {
             let outcome: SeqPacketSocket.SendOutcome
             do { outcome = try socket.send(datagram) } catch {
-                throw .serviceNotReachable(socketPath: path, reason: reason(error.errno), errno: error.errno)
+                throw .serviceNotReachable(socketPath: path, reason: reason(error.errno), errno: error.errno.rawValue)
             }
             guard outcome == .sent else {
                 throw .serviceNotReachable(socketPath: path, reason: "its socket is not accepting data", errno: EAGAIN)
@@ -50,7 +51,7 @@ enum ServiceHandshake {
                 _ = try socket.poll(for: .readable, timeoutMilliseconds: Int32((deadline - now) / 1_000_000) + 1)
                 outcome = try socket.receive(into: buffer.bytes)
             } catch {
-                throw .serviceNotReachable(socketPath: path, reason: reason(error.errno), errno: error.errno)
+                throw .serviceNotReachable(socketPath: path, reason: reason(error.errno), errno: error.errno.rawValue)
             }
             switch outcome {
             case .wouldBlock:
@@ -78,12 +79,12 @@ enum ServiceHandshake {
         }
     }
 
-    static func reason(_ errno: Int32) -> String {
+    static func reason(_ errno: Errno) -> String {
         switch errno {
-        case ENOENT: return "no socket file there"
-        case ECONNREFUSED: return "nobody is listening on that socket"
-        case EACCES, EPERM: return "permission denied (is the user in the group 'audio'?)"
-        default: return strerror(errno).map { String(cString: $0) } ?? "errno \(errno)"
+        case .noSuchFileOrDirectory: return "no socket file there"
+        case .connectionRefused: return "nobody is listening on that socket"
+        case .permissionDenied, .notPermitted: return "permission denied (is the user in the group 'audio'?)"
+        default: return errno.description
         }
     }
 }
