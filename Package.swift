@@ -30,8 +30,11 @@ let package = Package(
         .target(name: "POSIX"),
         // Pure Swift value types for Universal MIDI Packets. No I/O.
         .target(name: "UMP"),
+        // The rules both sides of the process boundary follow: the EndpointDeviceId format, the
+        // unique-identifier rule, name and loopback pair rules, the socket path rule. No I/O.
+        .target(name: "MIDIRules"),
         // Endpoints, transports, routing, identities, config, metadata. Never imports an OS library.
-        .target(name: "ServiceCore", dependencies: ["UMP"]),
+        .target(name: "ServiceCore", dependencies: ["UMP", "MIDIRules"]),
         // Daemon ⇄ client wire format and the SOCK_SEQPACKET transport it travels on.
         .target(name: "IPC", dependencies: ["UMP", "POSIX"]),
 
@@ -54,7 +57,7 @@ let package = Package(
         ]),
 
         // The SDK applications link, and the console built on it.
-        .target(name: "MIDIServices", dependencies: ["IPC", "POSIX", "UMP"]),
+        .target(name: "MIDIServices", dependencies: ["IPC", "POSIX", "UMP", "MIDIRules"]),
         .executableTarget(name: "midi", dependencies: [
             "MIDIServices", "POSIX", "UMP", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -65,6 +68,8 @@ let package = Package(
         ], path: "Benchmarks/midi-bench"),
 
         .testTarget(name: "UMPTests", dependencies: ["UMP"]),
+        // Also reads Sources/ to check that each rule is written once (RuleDefinitionTests).
+        .testTarget(name: "MIDIRulesTests", dependencies: ["MIDIRules"]),
         .testTarget(name: "ServiceCoreTests", dependencies: ["ServiceCore", "UMP"]),
         .testTarget(name: "IPCTests", dependencies: ["IPC", "POSIX", "UMP"]),
         // MIDIDaemon, ServiceCore, UdevDevices, ALSASequencer: the USB device bridge's unit tests

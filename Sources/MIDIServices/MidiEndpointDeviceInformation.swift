@@ -1,4 +1,5 @@
 import IPC
+import MIDIRules
 
 /// Everything known about one endpoint (`MidiEndpointDeviceInformation`): a snapshot taken
 /// when it was listed. Identify endpoints by `endpointDeviceId`, never by `name` (users rename
@@ -30,20 +31,18 @@ public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
 
     // MARK: Well-known endpoints
 
-    static let idPrefix = #"\\?\swd#midisrv#midiu_"#
-    static let idSuffix = "#{e7cce071-3c03-423f-88d3-f1045d02552b}"
-
-    /// The full EndpointDeviceId for an instance part (`loop_a_default`, `diag_loopback_a`…).
+    /// The full EndpointDeviceId for an instance part (`loop_a_default`, `diag_loopback_a`…), by
+    /// the service's own format (`MIDIRules.EndpointDeviceIdFormat`).
     public static func endpointDeviceId(instance: String) -> String {
-        (idPrefix + instance + idSuffix).lowercased()
+        EndpointDeviceIdFormat.id(instance: instance)
     }
 
     /// Diagnostic loopback A ("Service Test Loopback A"); always present while the service runs.
-    public static let diagnosticsLoopbackAEndpointId = endpointDeviceId(instance: "diag_loopback_a")
+    public static let diagnosticsLoopbackAEndpointId = endpointDeviceId(instance: EndpointDeviceIdFormat.diagnosticsLoopbackAInstance)
     /// Diagnostic loopback B.
-    public static let diagnosticsLoopbackBEndpointId = endpointDeviceId(instance: "diag_loopback_b")
+    public static let diagnosticsLoopbackBEndpointId = endpointDeviceId(instance: EndpointDeviceIdFormat.diagnosticsLoopbackBInstance)
     /// The ping endpoint ("Service Test Ping (Internal)"), used by `MidiDiagnostics.ping`.
-    public static let diagnosticsPingEndpointId = endpointDeviceId(instance: "diag_ping")
+    public static let diagnosticsPingEndpointId = endpointDeviceId(instance: EndpointDeviceIdFormat.diagnosticsPingInstance)
 
     // MARK: Finding endpoints
 

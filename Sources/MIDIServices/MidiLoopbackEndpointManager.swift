@@ -1,5 +1,6 @@
 import Foundation
 import IPC
+import MIDIRules
 
 /// One side of a loopback pair to create (`MidiLoopbackEndpointDefinition`).
 public struct MidiLoopbackEndpointDefinition: Sendable, Hashable, Codable {
@@ -227,7 +228,7 @@ public enum MidiLoopbackEndpointManager {
     /// console and SDK do with user input). The result may be empty or too long; creation
     /// checks.
     public static func strippedUniqueId(_ text: String) -> String {
-        String(text.filter(LoopbackValidation.isAllowedInUniqueId))
+        UniqueIdentifierRule.stripped(text)
     }
 
     /// A fresh unique id: 16 lower-case hex digits.

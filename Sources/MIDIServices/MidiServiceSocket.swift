@@ -1,4 +1,5 @@
 import Glibc
+import MIDIRules
 
 /// Where the SDK looks for the daemon's socket (docs/design.md §8, docs/sdk.md).
 ///
@@ -11,10 +12,12 @@ import Glibc
 /// A daemon decides between user and system paths by who runs it; a client cannot know which
 /// one runs, so it prefers the user's own daemon when there is one and falls back to the system
 /// one — the same rule for root and everyone else.
+///
+/// The paths and the precedence are `MIDIRules.ServiceSocketPath`, the rule the daemon follows.
 public enum MidiServiceSocket {
-    public static let environmentVariable = "MIDI_SERVICES_SOCKET"
-    public static let systemPath = "/run/midi-services/midisrv.sock"
-    public static let userRelativePath = "midi-services/midisrv.sock"
+    public static let environmentVariable = ServiceSocketPath.environmentVariable
+    public static let systemPath = ServiceSocketPath.systemPath
+    public static let userRelativePath = ServiceSocketPath.directoryName + "/" + ServiceSocketPath.fileName
 
     /// The path a session connects to when given `explicit` (nil: none).
     public static func resolve(explicit: String? = nil) -> String {
@@ -25,15 +28,9 @@ public enum MidiServiceSocket {
     /// The rule itself, with the environment and the file system passed in (for tests).
     public static func resolve(explicit: String?, environment: (String) -> String?,
                                fileExists: (String) -> Bool) -> String {
-        if let explicit, !explicit.isEmpty { return explicit }
-        if let fromEnvironment = environment(environmentVariable), !fromEnvironment.isEmpty { return fromEnvironment }
-        if let runtime = environment("XDG_RUNTIME_DIR"), runtime.hasPrefix("/") {
-            // Trailing slashes stripped as the daemon does (ServicePaths.join), so both name the
-            // socket by the same string.
-            var directory = Substring(runtime)
-            while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
-            let user = (directory == "/" ? "/" : directory + "/") + userRelativePath
-            if fileExists(user) { return user }
+        if let chosen = ServiceSocketPath.override(explicit: explicit, environment: environment) { return chosen }
+        if let user = ServiceSocketPath.userPath(environment: environment), fileExists(user) {
+            return user
         }
         return systemPath
     }

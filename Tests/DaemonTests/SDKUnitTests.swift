@@ -105,9 +105,10 @@ struct SDKUnitTests {
         #expect(MidiServiceSocket.resolve(explicit: "", environment: none, fileExists: { _ in true }) == "/run/midi-services/midisrv.sock")
     }
 
-    /// The SDK's socket rule (MIDIServices, which does not link ServiceCore) and the daemon's
-    /// (`ServicePaths`) are written twice; this holds them to the same paths: a client finds a
-    /// user daemon's socket and the system daemon's, and both honour the same variable.
+    /// The SDK (MIDIServices, which does not link ServiceCore) and the daemon (`ServicePaths`)
+    /// both follow `MIDIRules.ServiceSocketPath`; this holds them to the same paths end to end: a
+    /// client finds a user daemon's socket and the system daemon's, and both honour the same
+    /// variable.
     @Test func sdkLooksWhereTheDaemonListens() throws {
         for runtime in ["/run/user/1000", "/run/user/1000/", "/tmp/xdg//"] {
             let daemonUser = try ServicePaths.socket(mode: .user, environment: ["XDG_RUNTIME_DIR": runtime])

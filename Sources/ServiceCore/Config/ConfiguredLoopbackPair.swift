@@ -1,3 +1,5 @@
+import MIDIRules
+
 /// A loopback pair as the configuration file declares it (docs/design.md §3–4). Values of this type
 /// are always valid on their own: names are non-blank with no control characters, the unique
 /// identifiers follow the config rules, the two names differ and the group count is 1–16.
@@ -46,7 +48,7 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
 
     /// How names are compared for uniqueness: case-insensitively, ignoring surrounding blanks
     /// (they become ALSA client names, which users type).
-    static func comparableName(_ name: String) -> String { String(name.trimmingWhitespace()).lowercased() }
+    static func comparableName(_ name: String) -> String { EndpointNameRules.comparable(name) }
 
     /// One side of a pair.
     public struct Endpoint: Hashable, Sendable {
@@ -68,7 +70,7 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
         /// rules (bounded; no control, bidi or zero-width characters — a NUL or line break
         /// would corrupt listings, logs and ALSA client names).
         public static func validate(name: String) throws(ValidationError) {
-            guard !name.trimmingWhitespace().isEmpty else { throw .blankName }
+            guard !EndpointNameRules.isBlank(name) else { throw .blankName }
             if let problem = EndpointText.problem(in: name, field: .name) { throw .invalidText(problem) }
         }
 
@@ -85,8 +87,8 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
 
     /// UMP groups of a pair, 1–16 (ALSA ports 1…n, plus port 0 for all groups).
     public struct GroupCount: Hashable, Sendable, Comparable, CustomStringConvertible {
-        public static let allowed: ClosedRange<Int> = 1...16
-        public static let `default` = GroupCount(uncheckedValue: 16)
+        public static let allowed: ClosedRange<Int> = LoopbackPairRules.groupCountRange
+        public static let `default` = GroupCount(uncheckedValue: LoopbackPairRules.defaultGroupCount)
 
         public let value: Int
 

@@ -1,3 +1,5 @@
+import MIDIRules
+
 /// Where the service keeps its files (docs/design.md §4, §8), as pure functions of the mode and the
 /// environment, so every rule is testable without touching the machine.
 ///
@@ -34,14 +36,14 @@ public enum ServicePaths {
         }
     }
 
-    public static let directoryName = "midi-services"
+    public static let directoryName = PathRules.serviceDirectoryName
     public static let configFileName = "default.midiconfig.json"
-    public static let socketFileName = "midisrv.sock"
-    public static let socketEnvironmentVariable = "MIDI_SERVICES_SOCKET"
+    public static let socketFileName = ServiceSocketPath.fileName
+    public static let socketEnvironmentVariable = ServiceSocketPath.environmentVariable
 
     public static let systemConfigFile = "/etc/midi-services/default.midiconfig.json"
     public static let systemStateDirectory = "/var/lib/midi-services"
-    public static let systemSocket = "/run/midi-services/midisrv.sock"
+    public static let systemSocket = ServiceSocketPath.systemPath
 
     public static func configFile(mode: Mode, environment: [String: String], commandLine: String? = nil) throws(ResolutionError) -> String {
         if let commandLine, !commandLine.isEmpty { return commandLine }
@@ -49,7 +51,7 @@ public enum ServicePaths {
         case .system: return systemConfigFile
         case .user:
             let base = try xdgDirectory("XDG_CONFIG_HOME", homeRelative: ".config", environment: environment, purpose: "user configuration directory")
-            return join(base, directoryName, configFileName)
+            return PathRules.join(base, directoryName, configFileName)
         }
     }
 
@@ -58,18 +60,20 @@ public enum ServicePaths {
         case .system: return systemStateDirectory
         case .user:
             let base = try xdgDirectory("XDG_STATE_HOME", homeRelative: ".local/state", environment: environment, purpose: "user state directory")
-            return join(base, directoryName)
+            return PathRules.join(base, directoryName)
         }
     }
 
     public static func socket(mode: Mode, environment: [String: String], commandLine: String? = nil) throws(ResolutionError) -> String {
-        if let commandLine, !commandLine.isEmpty { return commandLine }
-        if let fromEnvironment = environment[socketEnvironmentVariable], !fromEnvironment.isEmpty { return fromEnvironment }
+        // The rule is MIDIRules.ServiceSocketPath, which the SDK follows too.
+        if let chosen = ServiceSocketPath.override(explicit: commandLine, environment: { environment[$0] }) { return chosen }
         switch mode {
         case .system: return systemSocket
         case .user:
-            guard let runtime = absolute(environment["XDG_RUNTIME_DIR"]) else { throw .noRuntimeDirectory }
-            return join(runtime, directoryName, socketFileName)
+            guard let user = ServiceSocketPath.userPath(environment: { environment[$0] }) else {
+                throw .noRuntimeDirectory
+            }
+            return user
         }
     }
 
@@ -79,19 +83,8 @@ public enum ServicePaths {
                              purpose: String) throws(ResolutionError) -> String {
         if let value = absolute(environment[variable]) { return value }
         guard let home = absolute(environment["HOME"]) else { throw .noHomeDirectory(variable: variable, purpose: purpose) }
-        return join(home, homeRelative)
+        return PathRules.join(home, homeRelative)
     }
 
-    static func absolute(_ value: String?) -> String? {
-        guard let value, value.hasPrefix("/") else { return nil }
-        return value
-    }
-
-    /// Joins with single slashes, whatever trailing slashes the first part has.
-    static func join(_ base: String, _ parts: String...) -> String {
-        var path = base
-        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        for part in parts { path += (path.hasSuffix("/") ? "" : "/") + part }
-        return path
-    }
+    static func absolute(_ value: String?) -> String? { PathRules.absolute(value) }
 }

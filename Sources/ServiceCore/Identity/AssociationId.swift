@@ -1,3 +1,5 @@
+import MIDIRules
+
 /// A GUID identifying a loopback pair. Accepted with or without braces, any case; never the
 /// empty GUID. Printed the way the config file writes it: `{0C1B3439-593F-4B7A-8950-4698D97B0897}`.
 public struct AssociationId: Hashable, Sendable, CustomStringConvertible, Codable {
@@ -12,7 +14,7 @@ public struct AssociationId: Hashable, Sendable, CustomStringConvertible, Codabl
             case .malformed(let text):
                 return "association id \"\(text)\" is not a GUID (expected 8-4-4-4-12 hex digits, braces optional)"
             case .empty:
-                return "association id must not be the empty GUID {00000000-0000-0000-0000-000000000000}"
+                return "association id must not be the empty GUID \(LoopbackPairRules.emptyAssociationId)"
             }
         }
     }

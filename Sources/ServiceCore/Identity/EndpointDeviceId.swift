@@ -1,12 +1,15 @@
+import MIDIRules
+
 /// The primary identifier of an endpoint, in the shape Windows MIDI Services uses, so an id a
 /// user stores means the same endpoint on any machine (docs/design.md §2):
 ///
 ///     \\?\swd#midisrv#midiu_<instance>#{e7cce071-3c03-423f-88d3-f1045d02552b}
 ///
-/// Always lower case. The GUID is the UMP bidirectional device interface class.
+/// Always lower case. The GUID is the UMP bidirectional device interface class. The format is
+/// `MIDIRules.EndpointDeviceIdFormat`, which the SDK follows too.
 public struct EndpointDeviceId: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
-    public static let prefix = #"\\?\swd#midisrv#midiu_"#
-    public static let interfaceClassSuffix = "#{e7cce071-3c03-423f-88d3-f1045d02552b}"
+    public static let prefix = EndpointDeviceIdFormat.prefix
+    public static let interfaceClassSuffix = EndpointDeviceIdFormat.interfaceClassSuffix
 
     /// The full, lower-case id.
     public let rawValue: String
@@ -17,7 +20,7 @@ public struct EndpointDeviceId: Hashable, Sendable, Comparable, CustomStringConv
     }
 
     public init(instance: String) {
-        rawValue = (Self.prefix + instance + Self.interfaceClassSuffix).lowercased()
+        rawValue = EndpointDeviceIdFormat.id(instance: instance)
     }
 
     /// Accepts the full form (any case), `midiu_<instance>`, or a bare instance
@@ -32,7 +35,8 @@ public struct EndpointDeviceId: Hashable, Sendable, Comparable, CustomStringConv
             return
         }
         var instance = Substring(lower)
-        if instance.hasPrefix("midiu_") { instance = instance.dropFirst("midiu_".count) }
+        let marker = EndpointDeviceIdFormat.instanceMarker
+        if instance.hasPrefix(marker) { instance = instance.dropFirst(marker.count) }
         guard !instance.isEmpty, instance.allSatisfy(Self.isInstanceCharacter),
               Self.knownInstancePrefixes.contains(where: { instance.hasPrefix($0) }) else { return nil }
         self.init(instance: String(instance))
@@ -54,19 +58,18 @@ public struct EndpointDeviceId: Hashable, Sendable, Comparable, CustomStringConv
         try c.encode(rawValue)
     }
 
-    static let knownInstancePrefixes = ["loop_a_", "loop_b_", "diag_", "usb_"]
-    static func isInstanceCharacter(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-" || c == ".")
-    }
+    static let knownInstancePrefixes = EndpointDeviceIdFormat.knownInstancePrefixes
+    static func isInstanceCharacter(_ c: Character) -> Bool { EndpointDeviceIdFormat.isInstanceCharacter(c) }
 
     // Well-known ids.
-    public static let diagnosticsLoopbackA = EndpointDeviceId(instance: "diag_loopback_a")
-    public static let diagnosticsLoopbackB = EndpointDeviceId(instance: "diag_loopback_b")
-    public static let diagnosticsPing = EndpointDeviceId(instance: "diag_ping")
+    public static let diagnosticsLoopbackA = EndpointDeviceId(instance: EndpointDeviceIdFormat.diagnosticsLoopbackAInstance)
+    public static let diagnosticsLoopbackB = EndpointDeviceId(instance: EndpointDeviceIdFormat.diagnosticsLoopbackBInstance)
+    public static let diagnosticsPing = EndpointDeviceId(instance: EndpointDeviceIdFormat.diagnosticsPingInstance)
 
     /// Loopback ids: `loop_a_<uniqueid>` / `loop_b_<uniqueid>`.
     public static func loopback(side: LoopbackSide, uniqueIdentifier: UniqueIdentifier) -> EndpointDeviceId {
-        EndpointDeviceId(instance: "loop_\(side.letter)_\(uniqueIdentifier.value)")
+        EndpointDeviceId(instance: EndpointDeviceIdFormat.loopbackInstance(sideLetter: side.letter,
+                                                                          uniqueIdentifier: uniqueIdentifier.value))
     }
 }
 

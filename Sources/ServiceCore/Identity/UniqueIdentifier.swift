@@ -1,8 +1,11 @@
+import MIDIRules
+
 /// The short unique identifier of a loopback endpoint — what makes its EndpointDeviceId stable.
 /// At most 32 characters from `A-Z a-z 0-9 - _` (Windows device-id rules), compared
-/// case-insensitively; stored lower case because it becomes part of the lower-case id.
+/// case-insensitively; stored lower case because it becomes part of the lower-case id. The rule
+/// is `MIDIRules.UniqueIdentifierRule`, which the SDK follows too.
 public struct UniqueIdentifier: Hashable, Sendable, CustomStringConvertible, Codable {
-    public static let maximumLength = 32
+    public static let maximumLength = UniqueIdentifierRule.maximumLength
 
     /// Lower-cased identifier.
     public let value: String
@@ -20,14 +23,12 @@ public struct UniqueIdentifier: Hashable, Sendable, CustomStringConvertible, Cod
             case .tooLong(let text, let length):
                 return "unique identifier \"\(text)\" is \(length) characters long; at most \(UniqueIdentifier.maximumLength) are allowed"
             case .invalidCharacters(let text, let characters):
-                return "unique identifier \"\(text)\" contains characters other than A-Z a-z 0-9 - _: \(characters)"
+                return "unique identifier \"\(text)\" contains characters other than \(UniqueIdentifierRule.allowedCharactersDescription): \(characters)"
             }
         }
     }
 
-    public static func isAllowed(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_")
-    }
+    public static func isAllowed(_ c: Character) -> Bool { UniqueIdentifierRule.isAllowed(c) }
 
     /// The config-file path: rejects anything outside the rules.
     public init(validating text: String) throws(ValidationError) {
@@ -42,7 +43,7 @@ public struct UniqueIdentifier: Hashable, Sendable, CustomStringConvertible, Cod
     /// The CLI/SDK path: strips characters outside the rules, then validates what is left
     /// (length and emptiness are not silently "fixed").
     public init(stripping text: String) throws(ValidationError) {
-        try self.init(validating: text.filter(Self.isAllowed))
+        try self.init(validating: UniqueIdentifierRule.stripped(text))
     }
 
     /// A fresh identifier for pairs created without one: 16 hex digits.

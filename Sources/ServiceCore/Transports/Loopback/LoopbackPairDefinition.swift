@@ -1,3 +1,5 @@
+import MIDIRules
+
 /// One side of a loopback pair as the user or the config file defines it
 /// (`MidiLoopbackEndpointDefinition`).
 public struct LoopbackEndpointDefinition: Sendable, Equatable {
@@ -25,8 +27,8 @@ public struct LoopbackPairDefinition: Sendable, Equatable {
     /// UMP groups (and ALSA group ports) of the pair, 1…16.
     public var groupCount: Int
 
-    public static let defaultGroupCount = 16
-    public static let groupCountRange = 1...16
+    public static let defaultGroupCount = LoopbackPairRules.defaultGroupCount
+    public static let groupCountRange = LoopbackPairRules.groupCountRange
 
     public init(associationId: AssociationId, endpointA: LoopbackEndpointDefinition,
                 endpointB: LoopbackEndpointDefinition, groupCount: Int = LoopbackPairDefinition.defaultGroupCount) {

@@ -1,3 +1,5 @@
+import MIDIRules
+
 /// The loopback transport (LOOP, `{942BF02D-93C0-4EA8-B03E-D51156CA75E1}`, seeds 000–002):
 /// pairs of cross-wired endpoints A ⇄ B.
 extension MidiService {
@@ -104,7 +106,7 @@ extension MidiService {
         if loopbacks.pair(definition.associationId) != nil {
             throw .duplicateAssociationId(definition.associationId)
         }
-        for side in LoopbackSide.allCases where definition.endpoint(side).name.isBlank {
+        for side in LoopbackSide.allCases where EndpointNameRules.isBlank(definition.endpoint(side).name) {
             throw .blankName(side: side)
         }
         guard LoopbackPairDefinition.groupCountRange.contains(definition.groupCount) else {
@@ -129,9 +131,7 @@ extension MidiService {
 
     /// How loopback names are compared: case-insensitively, ignoring surrounding whitespace
     /// (they become ALSA client names, which users type).
-    static func nameKey(_ name: String) -> String {
-        String(name.trimmingWhitespace()).lowercased()
-    }
+    static func nameKey(_ name: String) -> String { EndpointNameRules.comparable(name) }
 
     func loopbackEndpoint(_ definition: LoopbackPairDefinition, side: LoopbackSide) -> MidiEndpoint {
         let endpoint = definition.endpoint(side)
