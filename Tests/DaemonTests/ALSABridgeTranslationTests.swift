@@ -214,21 +214,21 @@ import UMP
         var events = eventsFrom([end, start, complete], translator: &translator)
         // End without start dropped; the Start interrupted by a Complete dropped; the Complete kept.
         #expect(events.map(\.1) == [.systemExclusive([0xF0, 9, 0xF7])])
-        #expect(translator.sysEx.strayPackets == 1)
-        #expect(translator.sysEx.droppedMessages == 1)
+        #expect(translator.sysExStrayPackets == 1)
+        #expect(translator.sysExDroppedMessages == 1)
         // Longer than the limit: dropped up to its End; the next message is fine.
         events = eventsFrom(SysEx7.packets(group: 0, payload: [UInt8](repeating: 1, count: 100))
                             + SysEx7.packets(group: 0, payload: [2]), translator: &translator)
         #expect(events.map(\.1) == [.systemExclusive([0xF0, 2, 0xF7])])
-        #expect(translator.sysEx.droppedMessages == 2)
+        #expect(translator.sysExDroppedMessages == 2)
     }
 
     @Test func sysExBufferIsReusedFromMessageToMessage() {
-        var assembler = SysExOutputAssembler()
+        var assembler = SysEx7Assembler(framing: .midi1Message)
         var addresses: [UnsafeRawPointer?] = []
         for round in 0..<3 {
             for packet in SysEx7.packets(group: 3, payload: [UInt8](repeating: UInt8(round), count: 500)) {
-                assembler.append(packet) { message in
+                assembler.append(packet) { (message: [UInt8]) in
                     addresses.append(message.withUnsafeBytes { $0.baseAddress })
                 }
             }

@@ -183,7 +183,7 @@ final class EndpointSequencerClient: EndpointReceiver {
     var problemCounts: ProblemCounts {
         ProblemCounts(outputDropped: sequencer.droppedOutputEvents, inputOverruns: sequencer.inputOverruns,
                       packetsRefused: packetsRefused, eventsNotQueued: eventsNotQueued, inputErrors: inputErrors,
-                      sysExDropped: output.sysEx.droppedMessages &+ output.sysEx.strayPackets)
+                      sysExDropped: output.sysExDroppedMessages &+ output.sysExStrayPackets)
     }
 
     /// What the last warning about this client covered, and when (the bridge's rate limit).

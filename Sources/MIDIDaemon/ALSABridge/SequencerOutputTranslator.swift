@@ -13,16 +13,21 @@ import UMP
 /// | types 0, 5, D, F | nothing: no MIDI 1.0 form (utility, SysEx8/mixed data, flex data, stream) |
 ///
 /// Nothing here allocates per message: the channel and system cases build enum values with
-/// no storage, and SysEx is assembled in reused per-group buffers.
+/// no storage, and SysEx is assembled in reused per-group buffers (the UMP module's
+/// `SysEx7Assembler`, framing F0 … F7; its rules for broken sequences are this bridge's).
 struct SequencerOutputTranslator {
     private let downConverter = MIDI2ToMIDI1Translator()
-    private(set) var sysEx: SysExOutputAssembler
+    private var sysEx: SysEx7Assembler
+    /// SysEx messages dropped: interrupted by a new message on their group, or too long.
+    private(set) var sysExDroppedMessages: UInt64 = 0
+    /// SysEx packets dropped: a Continue or End with no message in progress, or malformed.
+    private(set) var sysExStrayPackets: UInt64 = 0
     /// Packets with no MIDI 1.0 form (types 0, 5, D, F; MIDI 2.0 messages the down-conversion
     /// drops, such as per-note controllers).
     private(set) var untranslatable: UInt64 = 0
 
     init(maximumSysExSize: Int = 1 << 20) {
-        sysEx = SysExOutputAssembler(maximumMessageSize: maximumSysExSize)
+        sysEx = SysEx7Assembler(framing: .midi1Message, maximumSize: maximumSysExSize)
     }
 
     /// Translates one packet. `emit(group, event)` gets 0…4 events (a bank-select program
@@ -45,7 +50,12 @@ struct SequencerOutputTranslator {
             }
             emit(group, Self.event(for: message))
         case .data64:
-            sysEx.append(packet) { message in emit(group, .systemExclusive(message)) }
+            sysEx.append(packet, problem: { problem in
+                switch problem {
+                case .interrupted, .tooLong: sysExDroppedMessages &+= 1
+                case .continueWithoutStart, .endWithoutStart, .malformedPacket: sysExStrayPackets &+= 1
+                }
+            }, complete: { message in emit(group, .systemExclusive(message)) })
         default:
             untranslatable &+= 1
         }

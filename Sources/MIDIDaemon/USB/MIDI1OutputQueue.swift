@@ -11,7 +11,10 @@ import UMP
 /// - Everything else (utility, SysEx8, flex data, stream messages) has no MIDI 1.0 form.
 ///
 /// The byte stream must stay well-formed whatever arrives, because a MIDI 1.0 device cannot be
-/// told "that SysEx was cut": so
+/// told "that SysEx was cut". This queue streams a SysEx as its packets come instead of
+/// assembling it, so it follows `UMP.SysEx7Assembler`'s interruption rule (an interrupted
+/// message is abandoned, the new one begins) in the only form a byte stream allows — the
+/// abandoned message is ended with `F7`, because its bytes have already gone out:
 /// - real-time bytes may go anywhere, inside a SysEx too (MIDI 1.0 allows it);
 /// - any other message arriving while a SysEx is open ends that SysEx with `F7` first (in MIDI
 ///   1.0 a status byte ends a SysEx anyway); the SysEx's later packets are then out of sequence
