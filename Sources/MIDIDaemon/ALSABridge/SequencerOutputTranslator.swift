@@ -14,7 +14,8 @@ import UMP
 ///
 /// Nothing here allocates per message: the channel and system cases build enum values with
 /// no storage, and SysEx is assembled in reused per-group buffers (the UMP module's
-/// `SysEx7Assembler`, framing F0 … F7; its rules for broken sequences are this bridge's).
+/// `SysEx7Assembler`, framing F0 … F7). Broken SysEx7 sequences follow `UMP.SysEx7Sequence`,
+/// the rule the USB output follows too.
 struct SequencerOutputTranslator {
     private let downConverter = MIDI2ToMIDI1Translator()
     private var sysEx: SysEx7Assembler

@@ -12,9 +12,10 @@ import UMP
 ///
 /// The byte stream must stay well-formed whatever arrives, because a MIDI 1.0 device cannot be
 /// told "that SysEx was cut". This queue streams a SysEx as its packets come instead of
-/// assembling it, so it follows `UMP.SysEx7Assembler`'s interruption rule (an interrupted
-/// message is abandoned, the new one begins) in the only form a byte stream allows — the
-/// abandoned message is ended with `F7`, because its bytes have already gone out:
+/// assembling it; the order of its packets is judged by `UMP.SysEx7Sequence`, the rule the ALSA
+/// bridge's `SysEx7Assembler` follows too (an interrupted message is abandoned and the new one
+/// begins), in the only form a byte stream allows — the abandoned message is ended with `F7`,
+/// because its bytes have already gone out:
 /// - real-time bytes may go anywhere, inside a SysEx too (MIDI 1.0 allows it);
 /// - any other message arriving while a SysEx is open ends that SysEx with `F7` first (in MIDI
 ///   1.0 a status byte ends a SysEx anyway); the SysEx's later packets are then out of sequence
@@ -37,19 +38,15 @@ struct MIDI1OutputQueue {
         case full
     }
 
-    private enum SysExState {
-        case idle
-        /// F0 and some bytes are queued; more are expected.
-        case open
-        /// A SysEx was cut (a packet of it did not fit): its F7 is still owed and its remaining
-        /// packets are dropped.
-        case owedTerminator
-    }
-
     private var storage: [UInt8]
     private var head = 0
     private(set) var count = 0
-    private var sysEx = SysExState.idle
+    /// Where the SysEx on this group stands: `.inMessage` once F0 and some bytes are queued;
+    /// `.droppingRest` once a packet of it did not fit.
+    private var sequence = SysEx7Sequence()
+    /// An F0 has gone out whose F7 has not: the message was cut (no room) or its End dropped.
+    /// Paid before the next message, or at the cut message's End when there is room.
+    private var owesTerminator = false
 
     init(capacity: Int) {
         storage = [UInt8](repeating: 0, count: max(capacity, 32))
@@ -57,7 +54,7 @@ struct MIDI1OutputQueue {
 
     var capacity: Int { storage.count }
     /// A SysEx has been started (or cut and owes its F7) and not ended.
-    var isInsideSysEx: Bool { sysEx != .idle }
+    var isInsideSysEx: Bool { sequence.state != .idle || owesTerminator }
     var isEmpty: Bool { count == 0 }
     var freeSpace: Int { storage.count - count }
 
@@ -145,7 +142,7 @@ struct MIDI1OutputQueue {
     /// reserved status. A Continue must still follow the sequence rules.
     private mutating func sysExWithoutBytes(_ packet: UMPPacket) -> Outcome {
         guard let sysEx7 = SysEx7Packet(packet), sysEx7.format == .continue else { return .noMIDI1Form }
-        return self.sysEx == .open ? .queued : .sysExOutOfSequence
+        return sequence.state == .inMessage ? .queued : .sysExOutOfSequence
     }
 
     private mutating func place(_ packet: UMPPacket, _ bytes: UnsafeRawBufferPointer) -> Outcome {
@@ -155,46 +152,49 @@ struct MIDI1OutputQueue {
             append(bytes)
             return .queued
         }
-        if packet.messageType == .data64, let sysEx7 = SysEx7Packet(packet) {
-            switch sysEx7.format {
-            case .continue, .end:
-                switch sysEx {
-                case .idle:
-                    return .sysExOutOfSequence
-                case .owedTerminator:
-                    // The rest of a cut SysEx: drop it; its End is a good moment to pay the F7.
-                    if sysEx7.format == .end, freeSpace >= 1 {
-                        appendByte(0xF7)
-                        sysEx = .idle
-                    }
-                    return .sysExOutOfSequence
-                case .open:
-                    guard freeSpace >= bytes.count else {
-                        sysEx = .owedTerminator
-                        return .full
-                    }
-                    append(bytes)
-                    if sysEx7.format == .end { sysEx = .idle }
-                    return .queued
+        if packet.messageType == .data64, let sysEx7 = SysEx7Packet(packet),
+           sysEx7.format == .continue || sysEx7.format == .end {
+            if sequence.state == .inMessage, freeSpace < bytes.count {
+                // This packet does not fit: the message is cut, its F7 owed.
+                sequence.dropRest()
+                owesTerminator = true
+                return .full
+            }
+            switch sequence.advance(sysEx7.format) {
+            case .continues, .ends:
+                append(bytes)
+                return .queued
+            case .droppedRest:
+                // The rest of a cut SysEx: its End is a good moment to pay the F7.
+                if sysEx7.format == .end, owesTerminator, freeSpace >= 1 {
+                    appendByte(0xF7)
+                    owesTerminator = false
                 }
-            case .start, .complete:
-                break   // a new message: handled below like any other status
+                return .sysExOutOfSequence
+            case .withoutStart, .begins:
+                return .sysExOutOfSequence
             }
         }
         // A new message (channel voice, system common, SysEx Start/Complete): a SysEx still
-        // open or owed its terminator gets F7 first.
-        let interrupting = sysEx == .open
-        let prefix = sysEx == .idle ? 0 : 1
+        // open, or owed its terminator, gets F7 first.
+        let interrupting = sequence.state == .inMessage
+        let prefix = interrupting || owesTerminator ? 1 : 0
         guard freeSpace >= prefix + bytes.count else {
-            if sysEx == .open { sysEx = .owedTerminator }
+            if interrupting {
+                sequence.dropRest()
+                owesTerminator = true
+            }
             return .full
         }
-        if prefix == 1 { appendByte(0xF7) }
+        if prefix == 1 {
+            appendByte(0xF7)
+            owesTerminator = false
+        }
         append(bytes)
-        if packet.messageType == .data64, let sysEx7 = SysEx7Packet(packet), sysEx7.format == .start {
-            sysEx = .open
+        if packet.messageType == .data64, let sysEx7 = SysEx7Packet(packet) {
+            _ = sequence.advance(sysEx7.format)   // Start: in a message; Complete: idle
         } else {
-            sysEx = .idle
+            sequence.reset()   // the status byte ended any SysEx: its later packets are out of sequence
         }
         return interrupting ? .queuedAfterInterruptingSysEx : .queued
     }
@@ -231,6 +231,7 @@ struct MIDI1OutputQueue {
     mutating func reset() {
         head = 0
         count = 0
-        sysEx = .idle
+        sequence.reset()
+        owesTerminator = false
     }
 }

@@ -1,7 +1,7 @@
 /// Collects type-3 (SysEx7) packets back into whole System Exclusive messages, one message in
 /// progress per group (M2-104-UM §7.7: SysEx on different groups may interleave; on one group it
 /// may not). The one SysEx assembler of the project: every output that needs whole messages
-/// (the ALSA bridge's SYSEX events, tests, tools) uses it.
+/// (the ALSA bridge's SYSEX events, SDK applications, tests, tools) uses it.
 ///
 /// **No allocation per message.** Each group has one buffer, grown to the longest message seen
 /// and reused; a finished message is lent to the caller (`append(_:problem:complete:)`) and is
@@ -13,15 +13,12 @@
 /// masked to 7 bits (SysEx7 carries 7-bit data; a set high bit would be a status byte in
 /// MIDI 1.0). `maximumSize` counts what is kept, framing included.
 ///
-/// **Broken sequences — one rule.** A Continue or End with no message in progress is dropped
-/// (`continueWithoutStart`, `endWithoutStart`). A Start or Complete that arrives while a message
-/// is in progress on its group *interrupts* it: the partial message is abandoned
-/// (`interrupted`) and the new one begins, so a new message is never lost because of an earlier
-/// broken one. A message that grows beyond `maximumSize` is dropped up to its End (`tooLong`).
-/// Abandoning costs an assembler nothing, because it emits nothing before the End. An output
-/// that streams bytes as they come (`MIDIDaemon`'s USB rawmidi queue, `MIDI1OutputQueue`) has
-/// already sent the partial message when the interruption arrives; it follows the same rule by
-/// ending the abandoned message with F7, the only way a MIDI 1.0 byte stream can abandon one.
+/// **Broken sequences** follow `SysEx7Sequence`, the one rule every MIDI 1.0 output uses: a
+/// Continue or End with no message in progress is dropped (`continueWithoutStart`,
+/// `endWithoutStart`); a Start or Complete while a message is in progress abandons it
+/// (`interrupted`) and begins its own; a message that grows beyond `maximumSize` is dropped up
+/// to its End (`tooLong`). Packets of other types do not touch a message in progress (UMP lets
+/// them come between SysEx7 packets).
 public struct SysEx7Assembler: Sendable {
     /// What a finished message holds.
     public enum Framing: Sendable {
@@ -36,9 +33,7 @@ public struct SysEx7Assembler: Sendable {
     public let maximumSize: Int
 
     private var buffers: [[UInt8]] = Array(repeating: [], count: 16)
-    private var states: [State] = Array(repeating: .idle, count: 16)
-
-    private enum State: Sendable { case idle, collecting, discarding }
+    private var sequences: [SysEx7Sequence] = Array(repeating: SysEx7Sequence(), count: 16)
 
     public init(framing: Framing = .payload, maximumSize: Int = 1 << 20) {
         self.framing = framing
@@ -64,24 +59,22 @@ public struct SysEx7Assembler: Sendable {
             problem(.malformedPacket(group: UInt8(g), word0: packet.word0))
             return
         }
-        switch sysex.format {
-        case .complete, .start:
-            if states[g] == .collecting {
+        switch sequences[g].advance(sysex.format) {
+        case .begins(let abandoning):
+            if abandoning == .inMessage {
                 problem(.interrupted(group: UInt8(g), discardedByteCount: payloadCount(g)))
             }
-            begin(g)
-            add(sysex.bytes, group: g, problem: problem)
-            if sysex.format == .complete { finish(g, complete) }
-        case .continue, .end:
-            switch states[g] {
-            case .idle:
-                problem(sysex.format == .end ? .endWithoutStart(group: UInt8(g)) : .continueWithoutStart(group: UInt8(g)))
-            case .discarding:
-                if sysex.format == .end { states[g] = .idle }
-            case .collecting:
-                add(sysex.bytes, group: g, problem: problem)
-                if sysex.format == .end { finish(g, complete) }
-            }
+            buffers[g].removeAll(keepingCapacity: true)
+            if framing == .midi1Message { buffers[g].append(0xF0) }
+            if add(sysex.bytes, group: g, problem: problem), sysex.format == .complete { finish(g, complete) }
+        case .continues:
+            _ = add(sysex.bytes, group: g, problem: problem)
+        case .ends:
+            if add(sysex.bytes, group: g, problem: problem) { finish(g, complete) }
+        case .droppedRest:
+            break
+        case .withoutStart:
+            problem(sysex.format == .end ? .endWithoutStart(group: UInt8(g)) : .continueWithoutStart(group: UInt8(g)))
         }
     }
 
@@ -99,7 +92,7 @@ public struct SysEx7Assembler: Sendable {
     public mutating func reset() {
         for g in 0..<16 {
             buffers[g].removeAll(keepingCapacity: true)
-            states[g] = .idle
+            sequences[g].reset()
         }
     }
 
@@ -107,35 +100,28 @@ public struct SysEx7Assembler: Sendable {
         framing == .midi1Message ? max(buffers[g].count - 1, 0) : buffers[g].count
     }
 
-    private mutating func begin(_ g: Int) {
-        buffers[g].removeAll(keepingCapacity: true)
-        if framing == .midi1Message { buffers[g].append(0xF0) }
-        states[g] = .collecting
-    }
-
-    private mutating func add(_ bytes: UMPPacketBytes, group g: Int, problem: (SysEx7AssemblyError) -> Void) {
-        guard states[g] == .collecting else { return }
+    /// Adds a packet's bytes; false (and the rest of the message dropped) when the message
+    /// would grow beyond `maximumSize`.
+    private mutating func add(_ bytes: UMPPacketBytes, group g: Int, problem: (SysEx7AssemblyError) -> Void) -> Bool {
         let closing = framing == .midi1Message ? 1 : 0   // room for the F7
         guard buffers[g].count + bytes.count + closing <= maximumSize else {
             buffers[g].removeAll(keepingCapacity: true)
-            states[g] = .discarding
+            sequences[g].dropRest()
             problem(.tooLong(group: UInt8(g), limit: maximumSize))
-            return
+            return false
         }
         var index = 0
         while index < bytes.count {
             buffers[g].append(bytes[index] & 0x7F)
             index += 1
         }
+        return true
     }
 
     private mutating func finish(_ g: Int, _ complete: ([UInt8]) -> Void) {
-        if states[g] == .collecting {
-            if framing == .midi1Message { buffers[g].append(0xF7) }
-            complete(buffers[g])
-            buffers[g].removeAll(keepingCapacity: true)
-        }
-        states[g] = .idle
+        if framing == .midi1Message { buffers[g].append(0xF7) }
+        complete(buffers[g])
+        buffers[g].removeAll(keepingCapacity: true)
     }
 }
 
