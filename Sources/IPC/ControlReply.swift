@@ -48,6 +48,8 @@ public enum ControlReply: Hashable, Sendable {
     case connectionOpened(OpenedConnection)
     case status(ServiceStatus)
     case subscribed(SubscriptionInfo)
+    case legacyPorts([LegacyPortEntry])
+    case connections([RememberedConnectionInfo])
 
     public enum Kind: UInt16, Sendable, CaseIterable {
         case failure = 0
@@ -59,6 +61,8 @@ public enum ControlReply: Hashable, Sendable {
         case connectionOpened = 6
         case status = 7
         case subscribed = 8
+        case legacyPorts = 40
+        case connections = 41
     }
 
     public var kind: Kind {
@@ -72,6 +76,8 @@ public enum ControlReply: Hashable, Sendable {
         case .connectionOpened: return .connectionOpened
         case .status: return .status
         case .subscribed: return .subscribed
+        case .legacyPorts: return .legacyPorts
+        case .connections: return .connections
         }
     }
 
@@ -86,6 +92,8 @@ public enum ControlReply: Hashable, Sendable {
         case .connectionOpened(let body): return JSONCoding.encode(body)
         case .status(let body): return JSONCoding.encode(body)
         case .subscribed(let body): return JSONCoding.encode(body)
+        case .legacyPorts(let body): return JSONCoding.encode(body)
+        case .connections(let body): return JSONCoding.encode(body)
         }
     }
 
@@ -102,6 +110,8 @@ public enum ControlReply: Hashable, Sendable {
         case .connectionOpened: return .connectionOpened(try JSONCoding.decode(OpenedConnection.self, from: body, what: what))
         case .status: return .status(try JSONCoding.decode(ServiceStatus.self, from: body, what: what))
         case .subscribed: return .subscribed(try JSONCoding.decode(SubscriptionInfo.self, from: body, what: what))
+        case .legacyPorts: return .legacyPorts(try JSONCoding.decode([LegacyPortEntry].self, from: body, what: what))
+        case .connections: return .connections(try JSONCoding.decode([RememberedConnectionInfo].self, from: body, what: what))
         }
     }
 }

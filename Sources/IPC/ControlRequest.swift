@@ -13,6 +13,11 @@ public enum ControlRequest: Hashable, Sendable {
     case serviceStatus
     case subscribeEndpointEvents(SubscribeRequest)
     case unsubscribeEndpointEvents(UnsubscribeRequest)
+    case renamePort(RenamePortRequest)
+    case listLegacyPorts
+    case listConnections(ConnectionsRequest)
+    case forgetConnections(ConnectionsRequest)
+    case clearDeclaredInfo(EndpointReference)
 
     /// Operation codes (u16). Never renumbered; new operations get new codes.
     public enum Operation: UInt16, Sendable, CaseIterable, CustomStringConvertible {
@@ -29,6 +34,12 @@ public enum ControlRequest: Hashable, Sendable {
         case serviceStatus = 11
         case subscribeEndpointEvents = 12
         case unsubscribeEndpointEvents = 13
+        // MIDI 1.0 (ALSA) ports; numbered from 40 so other new operations do not collide.
+        case renamePort = 40
+        case listLegacyPorts = 41
+        case listConnections = 42
+        case forgetConnections = 43
+        case clearDeclaredInfo = 44
 
         public var description: String {
             switch self {
@@ -45,6 +56,11 @@ public enum ControlRequest: Hashable, Sendable {
             case .serviceStatus: return "serviceStatus"
             case .subscribeEndpointEvents: return "subscribeEndpointEvents"
             case .unsubscribeEndpointEvents: return "unsubscribeEndpointEvents"
+            case .renamePort: return "renamePort"
+            case .listLegacyPorts: return "listLegacyPorts"
+            case .listConnections: return "listConnections"
+            case .forgetConnections: return "forgetConnections"
+            case .clearDeclaredInfo: return "clearDeclaredInfo"
             }
         }
     }
@@ -64,6 +80,11 @@ public enum ControlRequest: Hashable, Sendable {
         case .serviceStatus: return .serviceStatus
         case .subscribeEndpointEvents: return .subscribeEndpointEvents
         case .unsubscribeEndpointEvents: return .unsubscribeEndpointEvents
+        case .renamePort: return .renamePort
+        case .listLegacyPorts: return .listLegacyPorts
+        case .listConnections: return .listConnections
+        case .forgetConnections: return .forgetConnections
+        case .clearDeclaredInfo: return .clearDeclaredInfo
         }
     }
 
@@ -72,7 +93,10 @@ public enum ControlRequest: Hashable, Sendable {
         case .createLoopbackPair(let body): return JSONCoding.encode(body)
         case .removeLoopbackPair(let body), .muteLoopbackPair(let body), .unmuteLoopbackPair(let body):
             return JSONCoding.encode(body)
-        case .listLoopbackPairs, .serviceStatus: return JSONCoding.encode(Empty())
+        case .listLoopbackPairs, .serviceStatus, .listLegacyPorts: return JSONCoding.encode(Empty())
+        case .renamePort(let body): return JSONCoding.encode(body)
+        case .listConnections(let body), .forgetConnections(let body): return JSONCoding.encode(body)
+        case .clearDeclaredInfo(let body): return JSONCoding.encode(body)
         case .findEndpoints(let body): return JSONCoding.encode(body)
         case .endpointProperties(let body): return JSONCoding.encode(body)
         case .openEndpoint(let body): return JSONCoding.encode(body)
@@ -105,6 +129,11 @@ public enum ControlRequest: Hashable, Sendable {
         case .serviceStatus: _ = try JSONCoding.decode(Empty.self, from: body, what: what); return .serviceStatus
         case .subscribeEndpointEvents: return .subscribeEndpointEvents(try JSONCoding.decode(SubscribeRequest.self, from: body, what: what))
         case .unsubscribeEndpointEvents: return .unsubscribeEndpointEvents(try JSONCoding.decode(UnsubscribeRequest.self, from: body, what: what))
+        case .renamePort: return .renamePort(try JSONCoding.decode(RenamePortRequest.self, from: body, what: what))
+        case .listLegacyPorts: _ = try JSONCoding.decode(Empty.self, from: body, what: what); return .listLegacyPorts
+        case .listConnections: return .listConnections(try JSONCoding.decode(ConnectionsRequest.self, from: body, what: what))
+        case .forgetConnections: return .forgetConnections(try JSONCoding.decode(ConnectionsRequest.self, from: body, what: what))
+        case .clearDeclaredInfo: return .clearDeclaredInfo(try JSONCoding.decode(EndpointReference.self, from: body, what: what))
         }
     }
 }

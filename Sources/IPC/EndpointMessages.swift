@@ -283,13 +283,15 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     public var alsaClient: Int?
     /// Connections currently open on it, across all clients.
     public var openConnectionCount: Int?
+    /// Its MIDI 1.0 ports: settings and name table (loopback endpoints).
+    public var midi1Ports: Midi1PortsInfo?
 
     public init(id: String, name: String, transportCode: String, deviceInstanceId: String,
                 purpose: EndpointPurpose, nativeDataFormat: EndpointNativeDataFormat,
                 transportSupplied: TransportSuppliedInfo, userSupplied: UserSuppliedInfo? = nil,
                 declared: DeclaredEndpointInfo? = nil, functionBlocks: [FunctionBlockInfo]? = nil,
                 groupTerminalBlocks: [GroupTerminalBlockInfo]? = nil, loopback: LoopbackEndpointDetails? = nil,
-                alsaClient: Int? = nil, openConnectionCount: Int? = nil) {
+                alsaClient: Int? = nil, openConnectionCount: Int? = nil, midi1Ports: Midi1PortsInfo? = nil) {
         self.id = id
         self.name = name
         self.transportCode = transportCode
@@ -304,6 +306,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
         self.loopback = loopback
         self.alsaClient = alsaClient
         self.openConnectionCount = openConnectionCount
+        self.midi1Ports = midi1Ports
     }
 }
 

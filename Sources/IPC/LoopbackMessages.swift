@@ -5,11 +5,21 @@ public struct LoopbackEndpointDefinition: Hashable, Sendable, Codable {
     /// Optional from the CLI/SDK (the daemon generates one); characters outside
     /// `A-Z a-z 0-9 - _` are stripped by the daemon, as on Windows.
     public var uniqueIdentifier: String?
+    /// Windows' `umpOnly`: no MIDI 1.0 (ALSA) ports. Absent: the global default.
+    public var umpOnly: Bool?
+    /// "classicCompatible", "newStyle" or "default"; absent: the global default.
+    public var namingApproach: String?
+    /// Remember and remake ALSA subscriptions of this endpoint's ports; absent: the default.
+    public var restoreConnections: Bool?
 
-    public init(name: String, description: String? = nil, uniqueIdentifier: String? = nil) {
+    public init(name: String, description: String? = nil, uniqueIdentifier: String? = nil,
+                umpOnly: Bool? = nil, namingApproach: String? = nil, restoreConnections: Bool? = nil) {
         self.name = name
         self.description = description
         self.uniqueIdentifier = uniqueIdentifier
+        self.umpOnly = umpOnly
+        self.namingApproach = namingApproach
+        self.restoreConnections = restoreConnections
     }
 }
 
@@ -39,7 +49,13 @@ public struct CreateLoopbackPairRequest: Hashable, Sendable, Codable {
 public struct LoopbackPairReference: Hashable, Sendable, Codable {
     /// `{GUID}`, braces and case optional.
     public var associationId: String
-    public init(associationId: String) { self.associationId = associationId }
+    /// `removeLoopbackPair` only: also remove a pair that comes from the configuration file,
+    /// deleting its entry from the file. Without it such a pair is refused (`notPermitted`).
+    public var persist: Bool?
+    public init(associationId: String, persist: Bool? = nil) {
+        self.associationId = associationId
+        self.persist = persist
+    }
 }
 
 /// One side of an existing pair, as listings show it.

@@ -151,6 +151,7 @@ public final class Daemon {
         let server = SessionServer(loop: loop, service: service, listener: listener, options: options, logger: logger,
                                    annotations: annotations)
         server.persistPair = { [unowned config] pair in config.persist(pair) }
+        server.unpersistPair = { [unowned config] id in config.unpersist(id) }
         server.statusProvider = { [unowned self] in self.status() }
         self.server = server
 

@@ -1,3 +1,4 @@
+import IPC
 import ServiceCore
 
 /// What the daemon's extensions know about an endpoint that ServiceCore does not — today the
@@ -8,6 +9,11 @@ import ServiceCore
 /// `endpointUpdated` whose `changed` names the property (`"alsaClient"`).
 public final class EndpointAnnotations {
     public private(set) var alsaClients: [EndpointDeviceId: Int] = [:]
+    /// Every ALSA client:port that belongs to an endpoint, as the extension that knows it
+    /// published it (`midi enumerate legacy-endpoints`, the name table's client name).
+    public private(set) var legacyPorts: [EndpointDeviceId: PublishedLegacyPorts] = [:]
+    /// The ALSA bridge's memory of subscriptions (`midi connections`), when the bridge runs.
+    public var rememberedConnections: (any RememberedConnectionsProvider)?
 
     /// Set by the session server: announce a change of `property` (wire name) on an endpoint.
     var changed: ((EndpointDeviceId, String) -> Void)?
@@ -17,10 +23,54 @@ public final class EndpointAnnotations {
     /// The ALSA sequencer client number published for an endpoint, if any.
     public func alsaClient(for id: EndpointDeviceId) -> Int? { alsaClients[id] }
 
+    /// Publishes (or, with nil, withdraws) an endpoint's ALSA client and ports. Not announced
+    /// to watchers by itself: `alsaClient` and the endpoint's names already are.
+    public func setLegacyPorts(_ ports: PublishedLegacyPorts?, for id: EndpointDeviceId) {
+        legacyPorts[id] = ports
+    }
+
     /// Publishes (or, with nil, withdraws) the sequencer client number of an endpoint.
     public func setALSAClient(_ client: Int?, for id: EndpointDeviceId) {
         guard alsaClients[id] != client else { return }
         alsaClients[id] = client
         changed?(id, "alsaClient")
     }
+}
+
+/// One endpoint's ALSA sequencer client and ports, as published by the extension that owns
+/// them (the bridge for loopbacks; the USB extension, informationally, for a card's client).
+public struct PublishedLegacyPorts: Equatable, Sendable {
+    public struct Port: Equatable, Sendable {
+        public var port: Int
+        public var name: String
+        /// 1-based group; nil when the port carries every group.
+        public var group: Int?
+        public init(port: Int, name: String, group: Int?) {
+            self.port = port
+            self.name = name
+            self.group = group
+        }
+    }
+
+    public var client: Int
+    public var clientName: String
+    public var ports: [Port]
+    /// "loopback" (the daemon's own client) or "kernel" (a sound card's client).
+    public var owner: String
+
+    public init(client: Int, clientName: String, ports: [Port], owner: String) {
+        self.client = client
+        self.clientName = clientName
+        self.ports = ports
+        self.owner = owner
+    }
+}
+
+/// What `midi connections list|forget` reach: the bridge's remembered subscriptions.
+public protocol RememberedConnectionsProvider: AnyObject {
+    /// Remembered subscriptions of `endpoint` (all when nil), with whether each exists now.
+    func rememberedConnections(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo]
+    /// Forgets them (the subscriptions themselves stay until someone removes them); returns
+    /// what was forgotten.
+    func forgetConnections(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo]
 }

@@ -28,6 +28,8 @@ public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
     public var alsaClientNumber: Int?
     /// Connections open on the endpoint across all clients, when the service reports it.
     public var openConnectionCount: Int?
+    /// Its MIDI 1.0 ports: settings and name table (loopback endpoints).
+    public var midi1Ports: MidiEndpointMidi1Ports?
 
     // MARK: Well-known endpoints
 

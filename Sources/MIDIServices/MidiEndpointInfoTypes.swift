@@ -143,6 +143,7 @@ extension MidiEndpointDeviceInformation {
             manufacturerName: transport.manufacturerName, vendorId: transport.vendorId, productId: transport.productId,
             transportCode: info.transportCode)
         userSuppliedInfo = MidiEndpointUserSuppliedInfo(name: info.userSupplied?.name, description: info.userSupplied?.description)
+        midi1Ports = info.midi1Ports.map(MidiEndpointMidi1Ports.init)
         declaredEndpointInfo = info.declared.map {
             MidiDeclaredEndpointInfo(name: $0.name, productInstanceId: $0.productInstanceId, umpVersionMajor: $0.umpVersionMajor,
                                      umpVersionMinor: $0.umpVersionMinor, supportsMIDI10Protocol: $0.supportsMIDI10Protocol,

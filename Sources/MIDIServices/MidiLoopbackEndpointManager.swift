@@ -11,11 +11,23 @@ public struct MidiLoopbackEndpointDefinition: Sendable, Hashable, Codable {
     /// What makes the EndpointDeviceId stable (`loop_a_<uniqueId>`). Characters other than
     /// `A-Z a-z 0-9 - _` are stripped; at most 32 may remain. Generated when nil or empty.
     public var uniqueId: String?
+    /// Windows' `UMPOnly`: publish no MIDI 1.0 ports (no ALSA sequencer client) for this
+    /// side. nil: the service's global default (normally false).
+    public var umpOnly: Bool?
+    /// How this side's ALSA client and ports are named (docs/alsa-bridge.md, "Naming").
+    public var midi1PortNamingApproach: Midi1PortNamingApproach
+    /// Whether ALSA subscriptions of this side's ports are remembered and remade. nil: the
+    /// global default (normally true).
+    public var restoreConnections: Bool?
 
-    public init(name: String, description: String? = nil, uniqueId: String? = nil) {
+    public init(name: String, description: String? = nil, uniqueId: String? = nil, umpOnly: Bool? = nil,
+                midi1PortNamingApproach: Midi1PortNamingApproach = .useGlobalDefault, restoreConnections: Bool? = nil) {
         self.name = name
         self.description = description
         self.uniqueId = uniqueId
+        self.umpOnly = umpOnly
+        self.midi1PortNamingApproach = midi1PortNamingApproach
+        self.restoreConnections = restoreConnections
     }
 }
 
@@ -54,7 +66,13 @@ public struct MidiLoopbackEndpointCreationResult: Sendable, Hashable {
 /// What to remove (`MidiLoopbackEndpointRemovalConfig`).
 public struct MidiLoopbackEndpointRemovalConfig: Sendable, Hashable {
     public var associationId: UUID
-    public init(associationId: UUID) { self.associationId = associationId }
+    /// Remove a persisted pair too, by deleting its entry from the service's configuration
+    /// file (the counterpart of creating with `persist`). Without it, such a pair is refused.
+    public var persist: Bool
+    public init(associationId: UUID, persist: Bool = false) {
+        self.associationId = associationId
+        self.persist = persist
+    }
 }
 
 public struct MidiLoopbackEndpointRemovalResult: Sendable, Hashable {
@@ -157,7 +175,7 @@ public enum MidiLoopbackEndpointManager {
         do {
             let client = try MidiSession.client(for: session)
             let id = formatAssociationId(config.associationId)
-            _ = try client.request(.removeLoopbackPair(LoopbackPairReference(associationId: id)),
+            _ = try client.request(.removeLoopbackPair(LoopbackPairReference(associationId: id, persist: config.persist ? true : nil)),
                                    operation: "remove loopback pair \(id)")
             return MidiLoopbackEndpointRemovalResult(success: true, errorInformation: "", error: nil)
         } catch {

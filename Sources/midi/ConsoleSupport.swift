@@ -20,19 +20,21 @@ struct ConnectionOptions: ParsableArguments {
 /// The Windows console's word order `midi endpoint <id> <verb> …` is accepted and turned into
 /// argument-parser's `midi endpoint <verb> <id> …`.
 enum ConsoleArguments {
-    static let endpointVerbs: Set<String> = ["properties", "send-message", "monitor", "rename"]
+    static let endpointVerbs: Set<String> = ["properties", "props", "information", "info", "send-message", "send-ump", "send",
+                                             "monitor", "listen", "rename", "rename-port", "clear-declared"]
     static let endpointSubcommands: Set<String> = endpointVerbs.union(["list", "help"])
 
     /// `midi endpoint <id>` alone shows the endpoint's properties.
     static func normalized(_ arguments: [String]) -> [String] {
-        guard arguments.count >= 2, arguments[0] == "endpoint" else { return arguments }
+        guard arguments.count >= 2, arguments[0] == "endpoint" || arguments[0] == "ep" else { return arguments }
+        let command = arguments[0]
         let id = arguments[1]
         guard !id.hasPrefix("-"), !endpointSubcommands.contains(id) else { return arguments }
         if arguments.count == 2 || arguments[2].hasPrefix("-") {
-            return ["endpoint", "properties", id] + arguments[2...]
+            return [command, "properties", id] + arguments[2...]
         }
         guard endpointVerbs.contains(arguments[2]) else { return arguments }
-        return ["endpoint", arguments[2], id] + arguments[3...]
+        return [command, arguments[2], id] + arguments[3...]
     }
 }
 

@@ -24,7 +24,8 @@ struct EndpointCommand: ParsableCommand {
           midi endpoint loop_a_default rename "Synth In"
         """,
         subcommands: [EndpointList.self, EndpointProperties.self, EndpointSendMessage.self, EndpointMonitor.self,
-                      EndpointRename.self])
+                      EndpointRename.self, EndpointRenamePort.self, EndpointClearDeclared.self],
+        aliases: ["ep"])
 }
 
 /// The endpoint argument shared by the per-endpoint verbs.
@@ -101,7 +102,8 @@ struct EndpointProperties: ParsableCommand {
         Examples:
           midi endpoint loop_a_default properties
           midi endpoint properties "Perm Loopback 1A" --json
-        """)
+        """,
+        aliases: ["props", "information", "info"])
 
     @OptionGroup var endpoint: EndpointArgument
 
@@ -187,6 +189,7 @@ enum EndpointPropertiesPrinter {
                 ConsoleOutput.line("  \(block.number): \(block.name ?? "(no name)")  \(block.direction.rawValue), groups \(groups(block.firstGroupIndex, block.groupCount))\(proto)")
             }
         }
+        if let ports = d.midi1Ports { printMidi1Ports(ports) }
         if let loop = d.loopbackInfo {
             ConsoleOutput.line("Loopback:")
             ConsoleOutput.fields([
@@ -219,20 +222,21 @@ struct EndpointSendMessage: ParsableCommand {
           midi endpoint loop_a_default send-message 0x20903C40
           midi endpoint loop_a_default send-message 40903C00 80000000 --count 10
           midi endpoint loop_a_default send-message 0x20903C40 --timestamp +500
-        """)
+        """,
+        aliases: ["send-ump", "send"])
 
     @OptionGroup var endpoint: EndpointArgument
 
     @Argument(help: ArgumentHelp("The message's 32-bit words in hex (1 to 4).", valueName: "word"))
     var words: [String] = []
 
-    @Option(name: .long, help: "How many times to send it.")
+    @Option(name: [.short, .long], help: "How many times to send it.")
     var count = 1
 
-    @Option(name: .long, help: ArgumentHelp("Milliseconds to wait between sends.", valueName: "ms"))
+    @Option(name: [.customShort("p"), .long, .customLong("pause")], help: ArgumentHelp("Milliseconds to wait between sends.", valueName: "ms"))
     var delay: Double = 0
 
-    @Option(name: .long, help: ArgumentHelp("now, an absolute timestamp, or +ms from each send.", valueName: "t"))
+    @Option(name: [.short, .long], help: ArgumentHelp("now, an absolute timestamp, or +ms from each send.", valueName: "t"))
     var timestamp = "now"
 
     @OptionGroup var connection: ConnectionOptions
@@ -303,11 +307,12 @@ struct EndpointMonitor: ParsableCommand {
           midi endpoint loop_b_default monitor
           midi endpoint "My Loopback (B)" monitor --single-message --timeout 10
           midi endpoint loop_b_default monitor --json --count 100
-        """)
+        """,
+        aliases: ["listen"])
 
     @OptionGroup var endpoint: EndpointArgument
 
-    @Flag(name: .customLong("single-message"), help: "Stop after the first message.")
+    @Flag(name: [.customShort("s"), .customLong("single-message")], help: "Stop after the first message.")
     var singleMessage = false
 
     @Option(name: .long, help: "Stop after this many messages.")

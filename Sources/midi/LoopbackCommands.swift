@@ -15,12 +15,13 @@ struct LoopbackCommand: ParsableCommand {
         Example:
           midi loopback create --root-name "My Loopback"
         """,
-        subcommands: [LoopbackCreate.self, LoopbackRemove.self, LoopbackList.self, LoopbackMute.self, LoopbackUnmute.self])
+        subcommands: [LoopbackCreate.self, LoopbackRemove.self, LoopbackList.self, LoopbackMute.self, LoopbackUnmute.self],
+        aliases: ["midi2-loopback", "bidirectional-loopback"])
 }
 
 /// `--association-id`, parsed the console's way (braces optional).
 struct AssociationIdOption: ParsableArguments {
-    @Option(name: .customLong("association-id"), help: ArgumentHelp(
+    @Option(name: [.customShort("i"), .customLong("association-id")], help: ArgumentHelp(
         "The pair's GUID, with or without braces.", valueName: "guid"))
     var associationId: String
 
@@ -49,15 +50,17 @@ struct LoopbackCreate: ParsableCommand {
           midi loopback create --root-name "My Loopback" \\
               --association-id 7af38a08-0f4b-43ad-b218-1757496f0034
           midi loopback create --root-name Studio --unique-identifier studio1 --persist
+          midi loopback create --root-name "UMP Only" --ump-only
+          midi loopback create --root-name Synth --naming-approach newStyle
         """)
 
-    @Option(name: .customLong("root-name"), help: ArgumentHelp("Name both endpoints \"<root> (A)\" and \"<root> (B)\".", valueName: "name"))
+    @Option(name: [.customShort("r"), .customLong("root-name")], help: ArgumentHelp("Name both endpoints \"<root> (A)\" and \"<root> (B)\".", valueName: "name"))
     var rootName: String?
 
-    @Option(name: .customLong("name-a"), help: ArgumentHelp("Name of endpoint A.", valueName: "name"))
+    @Option(name: [.customShort("a"), .customLong("name-a")], help: ArgumentHelp("Name of endpoint A.", valueName: "name"))
     var nameA: String?
 
-    @Option(name: .customLong("name-b"), help: ArgumentHelp("Name of endpoint B.", valueName: "name"))
+    @Option(name: [.customShort("b"), .customLong("name-b")], help: ArgumentHelp("Name of endpoint B.", valueName: "name"))
     var nameB: String?
 
     @Option(name: .customLong("description-a"), help: ArgumentHelp("Description of endpoint A.", valueName: "text"))
@@ -66,10 +69,10 @@ struct LoopbackCreate: ParsableCommand {
     @Option(name: .customLong("description-b"), help: ArgumentHelp("Description of endpoint B.", valueName: "text"))
     var descriptionB: String?
 
-    @Option(name: .customLong("association-id"), help: ArgumentHelp("The pair's GUID, braces optional (default: a new one).", valueName: "guid"))
+    @Option(name: [.customShort("i"), .customLong("association-id")], help: ArgumentHelp("The pair's GUID, braces optional (default: a new one).", valueName: "guid"))
     var associationId: String?
 
-    @Option(name: .customLong("unique-identifier"), help: ArgumentHelp(
+    @Option(name: [.customShort("u"), .customLong("unique-identifier")], help: ArgumentHelp(
         "Unique identifier for both endpoints (default: generated).", valueName: "id"))
     var uniqueIdentifier: String?
 
@@ -78,6 +81,19 @@ struct LoopbackCreate: ParsableCommand {
 
     @Option(name: .customLong("group-count"), help: ArgumentHelp("ALSA ports (UMP groups) per endpoint, 1-16 (default 16).", valueName: "n"))
     var groupCount: Int?
+
+    @Flag(name: .customLong("ump-only"), help: ArgumentHelp(
+        "Publish no MIDI 1.0 ports: neither side gets an ALSA sequencer client (Windows' umpOnly)."))
+    var umpOnly = false
+
+    @Option(name: .customLong("naming-approach"), help: ArgumentHelp(
+        "How the ALSA client and ports are named: classicCompatible (stable: only names you give), newStyle (follow declared endpoint and function block names) or default (the service's global setting).",
+        valueName: "approach"))
+    var namingApproach: Midi1PortNamingApproach = .useGlobalDefault
+
+    @Flag(name: .customLong("no-restore-connections"), help: ArgumentHelp(
+        "Do not remember and remake ALSA subscriptions to and from this pair's ports."))
+    var noRestoreConnections = false
 
     @Flag(name: .long, help: "Print the created pair as JSON.")
     var json = false
@@ -111,8 +127,12 @@ struct LoopbackCreate: ParsableCommand {
         }
         let config = MidiLoopbackEndpointCreationConfig(
             associationId: association,
-            endpointDefinitionA: MidiLoopbackEndpointDefinition(name: a, description: descriptionA, uniqueId: uniqueIdentifier),
-            endpointDefinitionB: MidiLoopbackEndpointDefinition(name: b, description: descriptionB, uniqueId: uniqueIdentifier),
+            endpointDefinitionA: MidiLoopbackEndpointDefinition(
+                name: a, description: descriptionA, uniqueId: uniqueIdentifier, umpOnly: umpOnly ? true : nil,
+                midi1PortNamingApproach: namingApproach, restoreConnections: noRestoreConnections ? false : nil),
+            endpointDefinitionB: MidiLoopbackEndpointDefinition(
+                name: b, description: descriptionB, uniqueId: uniqueIdentifier, umpOnly: umpOnly ? true : nil,
+                midi1PortNamingApproach: namingApproach, restoreConnections: noRestoreConnections ? false : nil),
             groupCount: groupCount)
         // Input mistakes are reported before connecting, so they are the same with or without a service.
         try LoopbackInputCheck.check(config)
@@ -146,14 +166,21 @@ struct LoopbackRemove: ParsableCommand {
         commandName: "remove",
         abstract: "Remove a loopback endpoint pair created with 'midi loopback create'.",
         discussion: """
-        Pairs that come from the service's configuration file cannot be removed here: edit the \
-        file instead (the service applies the change at once).
+        Pairs that come from the service's configuration file are removed only with --persist, \
+        which also deletes their entry from the file (as 'create --persist' added it); every \
+        other byte of the file stays as it was.
 
-        Example:
+        Examples:
           midi loopback remove --association-id 7af38a08-0f4b-43ad-b218-1757496f0034
-        """)
+          midi loopback delete -i 7af38a08-0f4b-43ad-b218-1757496f0034 --persist
+        """,
+        aliases: ["delete"])
 
     @OptionGroup var pair: AssociationIdOption
+
+    @Flag(name: .long, help: "Also remove a pair stored in the configuration file, deleting its entry from the file.")
+    var persist = false
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
@@ -161,7 +188,7 @@ struct LoopbackRemove: ParsableCommand {
         let session = try connection.openSession()
         defer { session.close() }
         let result = MidiLoopbackEndpointManager.removeTransientLoopbackEndpoints(
-            MidiLoopbackEndpointRemovalConfig(associationId: id), session: session)
+            MidiLoopbackEndpointRemovalConfig(associationId: id, persist: persist), session: session)
         guard result.success else {
             if let error = result.error { throw ConsoleError(error) }
             throw ConsoleError(result.errorInformation)
@@ -261,3 +288,5 @@ struct LoopbackUnmute: ParsableCommand {
         ConsoleOutput.line("Unmuted loopback pair \(result.associationId).")
     }
 }
+
+extension Midi1PortNamingApproach: ExpressibleByArgument {}

@@ -31,7 +31,8 @@ struct Midi: ParsableCommand {
         waiting for messages.
         """,
         version: BuildInfo.versionLine,
-        subcommands: [LoopbackCommand.self, EndpointCommand.self, ServiceCommand.self, WatchEndpoints.self])
+        subcommands: [LoopbackCommand.self, EndpointCommand.self, ServiceCommand.self, WatchEndpoints.self,
+                      EnumerateCommand.self, ConnectionsCommand.self])
 
     /// Parses (after accepting the Windows word order `endpoint <id> <verb>`), runs, and turns
     /// every failure into one line on stderr and a documented exit status.

@@ -12,7 +12,8 @@ struct ServiceCommand: ParsableCommand {
           midi service status
           midi service ping --count 100
         """,
-        subcommands: [ServiceStatusCommand.self, ServicePing.self])
+        subcommands: [ServiceStatusCommand.self, ServicePing.self],
+        aliases: ["svc"])
 }
 
 struct ServiceStatusCommand: ParsableCommand {

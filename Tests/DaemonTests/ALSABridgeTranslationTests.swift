@@ -283,7 +283,8 @@ import UMP
     // MARK: Port layout
 
     func loopbackEndpoint(name: String, groupCount: Int = 16, functionBlocks: [DeclaredFunctionBlock] = [],
-                          customName: String? = nil) -> MidiEndpoint {
+                          customName: String? = nil, approach: Midi1PortNamingApproach = .builtInDefault,
+                          umpOnly: Bool = false) -> MidiEndpoint {
         var declared = DeclaredEndpointState()
         declared.functionBlocks = functionBlocks
         var customization = EndpointCustomization()
@@ -291,7 +292,8 @@ import UMP
         return MidiEndpoint(id: EndpointDeviceId(instance: "loop_a_test"), transport: .loopback,
                             deviceInstanceId: .loopbackTransport,
                             transportSupplied: TransportSuppliedInfo(name: name), declared: declared,
-                            customization: customization, groupCount: groupCount, loopbackSide: .a)
+                            customization: customization, groupCount: groupCount, loopbackSide: .a,
+                            legacyPorts: LegacyPortSettings(umpOnly: umpOnly, namingApproach: approach))
     }
 
     @Test func portZeroIsTheEndpointThenOnePortPerGroup() {
@@ -311,14 +313,15 @@ import UMP
         #expect(small.port(forGroup: 4) == nil, "group 5 of a 4-group pair appears on port 0 only")
     }
 
-    @Test func functionBlockNamesNameTheGroupPortsTheyCover() {
+    @Test func functionBlockNamesNameTheGroupPortsTheyCoverUnderNewStyle() {
         let blocks = [
             DeclaredFunctionBlock(number: 1, name: "Pads", isActive: true, firstGroup: 1, groupCount: 3),
             DeclaredFunctionBlock(number: 0, name: "Keys", isActive: true, firstGroup: 0, groupCount: 2),
             DeclaredFunctionBlock(number: 2, name: "", isActive: true, firstGroup: 5, groupCount: 1),
             DeclaredFunctionBlock(number: 3, name: String(repeating: "x", count: 80), firstGroup: 7, groupCount: 1),
         ]
-        let layout = BridgePortLayout(endpoint: loopbackEndpoint(name: "Synth", functionBlocks: blocks, customName: "My Synth"))
+        let layout = BridgePortLayout(endpoint: loopbackEndpoint(name: "Synth", functionBlocks: blocks, customName: "My Synth",
+                                                                 approach: .newStyle))
         #expect(layout.clientName == "My Synth")
         #expect(layout.portNames[0] == "My Synth")
         #expect(layout.portNames[1] == "Group 1 (Keys)")
@@ -331,6 +334,7 @@ import UMP
 
     @Test func onlyLoopbackSidesAreBridged() {
         #expect(ALSABridge.isBridged(loopbackEndpoint(name: "X")))
+        #expect(!ALSABridge.isBridged(loopbackEndpoint(name: "X", umpOnly: true)), "a UMP-only side has no client")
         let diagnostic = MidiEndpoint(id: .diagnosticsLoopbackA, transport: .diagnostics, deviceInstanceId: .diagnosticsTransport,
                                       purpose: .diagnosticLoopback, transportSupplied: TransportSuppliedInfo(name: "Service Test Loopback A"))
         #expect(!ALSABridge.isBridged(diagnostic))

@@ -12,7 +12,7 @@ import POSIX
 ///
 /// A `DaemonExtension`: it runs on the daemon's loop thread, with the sequencer descriptors in
 /// the loop, and talks to the service like any client (a connection per endpoint).
-public final class ALSABridge: DaemonExtension {
+public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     public let role: DaemonExtensionRole = .alsa
 
     /// Tunables, with the defaults `midisrv` uses.
@@ -47,14 +47,18 @@ public final class ALSABridge: DaemonExtension {
     /// When a warning held back by the rate limit is due, so it goes out even if nothing else
     /// wakes the loop.
     private var nextReportDue: UInt64?
+    /// Connections that come back (subscriptions remembered by names, remade).
+    private var restorer: ConnectionRestorer?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
-    /// Whether an endpoint gets a sequencer client: loopback A/B sides, not diagnostics.
+    /// Whether an endpoint gets a sequencer client: loopback A/B sides, not diagnostics, and
+    /// not a side set to UMP only (`umpOnly`: no MIDI 1.0 ports).
     static func isBridged(_ endpoint: MidiEndpoint) -> Bool {
         endpoint.transport == .loopback && !endpoint.isDiagnostic && endpoint.loopbackSide != nil
+            && !endpoint.legacyPorts.umpOnly
     }
 
     // MARK: DaemonExtension
@@ -68,6 +72,8 @@ public final class ALSABridge: DaemonExtension {
         // alsa-lib's own stderr copy of it (e.g. at the 64-client limit) would be a stray line.
         ALSALibraryMessages.silence()
         self.context = context
+        restorer = ConnectionRestorer(stateDirectory: context.options.stateDirectory, logger: context.logger)
+        context.annotations.rememberedConnections = self
         observer = context.service.addObserver { [unowned self] event in self.endpointChanged(event) }
         hook = context.loop.addIterationHook { [unowned self] in self.endOfIteration() }
         reportTimer = context.loop.addTimer(nextDeadline: { [unowned self] in self.nextReportDue }) { [unowned self] _ in
@@ -97,6 +103,8 @@ public final class ALSABridge: DaemonExtension {
         clientList.removeAll()
         clients.removeAll()
         pendingEndpoints.removeAll()
+        context.annotations.rememberedConnections = nil
+        restorer = nil
         self.context = nil
     }
 
@@ -139,27 +147,70 @@ public final class ALSABridge: DaemonExtension {
             // the service anyway.
             client.detach(from: context.service, loop: context.loop, closingConnection: false)
             context.annotations.setALSAClient(nil, for: id)
+            context.annotations.setLegacyPorts(nil, for: id)
+            restorer?.clientGone(id)
+            restorer?.ensureAnnouncer(among: clientList)
             context.logger.info("alsa: removed client \(client.clientNumber) \"\(client.layout.clientName)\" (its endpoint \(id) is gone)")
+            // A name this client held may now be free for another one.
+            refreshNames(context)
             // A client slot is free again: endpoints that found none get another try.
             let queued = Set(pendingEndpoints)
             for failed in failedEndpoints where !queued.contains(failed) { pendingEndpoints.append(failed) }
         case .updated(let endpoint, let changed):
-            guard changed.contains(.name) || changed.contains(.functionBlocks), let client = clients[endpoint.id] else { return }
+            guard !changed.isDisjoint(with: [.name, .functionBlocks, .customization]), clients[endpoint.id] != nil else { return }
+            refreshNames(context, changed: endpoint)
+        }
+    }
+
+    /// The client name each bridged endpoint gets: its `LegacyPortNames` client name, made
+    /// unique among the bridge's clients (`LegacyPortNames.uniqueClientNames`). `extra` is an
+    /// endpoint about to get a client; `override` a newer snapshot than the service's.
+    private func clientNames(_ context: DaemonContext, extra: MidiEndpoint? = nil,
+                             override: MidiEndpoint? = nil) -> (names: [EndpointDeviceId: String], endpoints: [EndpointDeviceId: MidiEndpoint]) {
+        var endpoints: [EndpointDeviceId: MidiEndpoint] = [:]
+        for client in clientList {
+            if let endpoint = context.service.endpoint(client.endpointId) { endpoints[client.endpointId] = endpoint }
+        }
+        if let extra { endpoints[extra.id] = extra }
+        if let override, endpoints[override.id] != nil { endpoints[override.id] = override }
+        let wanted = endpoints.mapValues { LegacyPortNames(endpoint: $0).clientName }
+        return (LegacyPortNames.uniqueClientNames(wanted), endpoints)
+    }
+
+    /// Brings every client's names up to date (a rename, new function blocks or custom port
+    /// names, a client gone that held a name another one wanted).
+    private func refreshNames(_ context: DaemonContext, changed: MidiEndpoint? = nil) {
+        let (names, endpoints) = clientNames(context, override: changed)
+        for client in clientList {
+            guard let endpoint = endpoints[client.endpointId] else { continue }
             do {
-                let changes = try client.update(to: endpoint)
+                let changes = try client.update(to: endpoint, clientName: names[client.endpointId])
+                publish(client, context)
                 if !changes.isEmpty {
                     context.logger.info("alsa: client \(client.clientNumber) follows \(endpoint.id): \(changes.joined(separator: ", "))")
                 }
             } catch {
-                context.logger.error("alsa: client \(client.clientNumber) could not follow the new name of \(endpoint.id): \(error)")
+                context.logger.error("alsa: client \(client.clientNumber) could not take the new names of \(endpoint.id): \(error)")
             }
         }
+    }
+
+    /// Tells the annotations which client and ports the endpoint has now.
+    private func publish(_ client: EndpointSequencerClient, _ context: DaemonContext) {
+        let layout = client.layout
+        let ports = layout.portNames.enumerated().map { number, name in
+            PublishedLegacyPorts.Port(port: number, name: name, group: number == 0 ? nil : number)
+        }
+        context.annotations.setLegacyPorts(PublishedLegacyPorts(client: client.clientNumber, clientName: layout.clientName,
+                                                                ports: ports, owner: "loopback"),
+                                           for: client.endpointId)
     }
 
     private func createClient(for endpoint: MidiEndpoint, context: DaemonContext) {
         let client: EndpointSequencerClient
         do {
-            client = try EndpointSequencerClient(endpoint: endpoint, inputPoolCells: configuration.inputPoolCells,
+            client = try EndpointSequencerClient(endpoint: endpoint, clientName: clientNames(context, extra: endpoint).names[endpoint.id],
+                                                 inputPoolCells: configuration.inputPoolCells,
                                                  maximumSysExSize: configuration.maximumSysExSize)
         } catch {
             creationFailed(endpoint, error: .alsa(error), context: context)
@@ -175,6 +226,15 @@ public final class ALSABridge: DaemonExtension {
         let retried = failedSet.remove(endpoint.id) != nil
         if retried { failedEndpoints.removeAll { $0 == endpoint.id } }
         context.annotations.setALSAClient(client.clientNumber, for: endpoint.id)
+        refreshNames(context)
+        client.onNotice = { [unowned self, unowned client] received in
+            guard let context = self.context else { return }
+            self.restorer?.notice(received, on: client, clients: self.clientList) { id in
+                context.service.endpoint(id)?.legacyPorts.restoreConnections ?? false
+            }
+        }
+        restorer?.ensureAnnouncer(among: clientList)
+        restorer?.restore(for: client, restores: endpoint.legacyPorts.restoreConnections)
         context.logger.info("alsa: \(retried ? "now " : "")client \(client.clientNumber) \"\(client.layout.clientName)\" for \(endpoint.id): port 0 (all groups) and ports 1-\(client.layout.groupCount)")
     }
 
@@ -234,5 +294,17 @@ public final class ALSABridge: DaemonExtension {
             let detail = client.sequencer.lastOutputError.map { "; last ALSA error: \($0)" } ?? client.lastError.map { "; last error: \($0)" } ?? ""
             context.logger.warning("alsa: client \(client.clientNumber) \"\(client.layout.clientName)\": \(growth.joined(separator: "; "))\(detail)")
         }
+    }
+}
+
+extension ALSABridge {
+    // MARK: RememberedConnectionsProvider (`midi connections`)
+
+    public func rememberedConnections(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo] {
+        restorer?.infos(of: endpoint) ?? []
+    }
+
+    public func forgetConnections(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo] {
+        restorer?.forget(of: endpoint) ?? []
     }
 }

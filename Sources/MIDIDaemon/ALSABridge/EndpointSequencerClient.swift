@@ -24,6 +24,9 @@ final class EndpointSequencerClient: EndpointReceiver {
     private var output: SequencerOutputTranslator
     private var descriptorTokens: [EventLoop.Token] = []
     private weak var service: MidiService?
+    /// Called with subscription notices and System Announce messages this client reads
+    /// (`ConnectionRestorer`).
+    var onNotice: ((ReceivedEvent) -> Void)?
 
     /// A SysEx up to this size (F0 and F7 included) is written as one event; a longer one as
     /// consecutive events of this size (first starting with F0, last ending with F7), the way
@@ -49,9 +52,9 @@ final class EndpointSequencerClient: EndpointReceiver {
 
     /// Creates the client and its ports. Nothing is left behind if a step fails (closing the
     /// client removes its ports).
-    init(endpoint: MidiEndpoint, inputPoolCells: Int, maximumSysExSize: Int) throws(ALSAError) {
+    init(endpoint: MidiEndpoint, clientName: String? = nil, inputPoolCells: Int, maximumSysExSize: Int) throws(ALSAError) {
         endpointId = endpoint.id
-        layout = BridgePortLayout(endpoint: endpoint)
+        layout = BridgePortLayout(endpoint: endpoint, clientName: clientName)
         // The name is set inside `SequencerClient.init`, before any port exists.
         sequencer = try SequencerClient(name: layout.clientName)
         // Before traffic: resizing discards what waits. A larger pool takes bursts and long
@@ -104,6 +107,10 @@ final class EndpointSequencerClient: EndpointReceiver {
                 return
             }
             guard let received else { return }
+            if received.event.isNotice {   // subscriptions and System Announce: not MIDI
+                onNotice?(received)
+                continue
+            }
             let port = received.destination.port
             guard let group = layout.group(forPort: port) else { continue }
             let translated = input.translate(received.event, portIndex: Int(port.rawValue), group: group) { packet in
@@ -158,10 +165,11 @@ final class EndpointSequencerClient: EndpointReceiver {
 
     // MARK: Names
 
-    /// Follows a rename (client and port 0) or new function block names (group ports).
-    /// Returns what changed, for the log; throws on the first refusal.
-    func update(to endpoint: MidiEndpoint) throws(ALSAError) -> [String] {
-        let wanted = BridgePortLayout(endpoint: endpoint)
+    /// Takes the names `endpoint` calls for now (`LegacyPortNames`: its naming approach, custom
+    /// port names), with `clientName` as the bridge made it unique. Returns what changed, for
+    /// the log; throws on the first refusal.
+    func update(to endpoint: MidiEndpoint, clientName: String? = nil) throws(ALSAError) -> [String] {
+        let wanted = BridgePortLayout(endpoint: endpoint, clientName: clientName)
         var changes: [String] = []
         if wanted.clientName != layout.clientName {
             try sequencer.rename(to: wanted.clientName)

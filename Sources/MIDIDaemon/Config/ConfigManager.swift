@@ -84,7 +84,9 @@ final class ConfigManager {
 
     private func apply(_ result: ConfigLoadResult, state: ConfigStatus.State) {
         var issues = result.problems.map(\.description)
-        let reconciliation = service.reconcileConfiguredPairs(result.pairs.map(\.definition), shouldStop: shouldStop)
+        service.legacyPortDefaults = result.legacyPortDefaults
+        let reconciliation = service.reconcileConfiguredPairs(result.pairs.map { $0.definition(defaults: result.legacyPortDefaults) },
+                                                              shouldStop: shouldStop)
         if reconciliation.interrupted {
             logger.notice("configuration \(path): applying stopped part-way (the service is stopping)")
             return
@@ -122,6 +124,23 @@ final class ConfigManager {
         lastBytes = .some(try? store.read())
         status.loopbackPairCount = applied.count
         logger.info("persisted loopback pair \(pair.associationId) to \(path)")
+        return nil
+    }
+
+    /// Deletes the entry of pair `id` from the file (`remove --persist`). The caller removes
+    /// the pair from the service; the file change that follows is recognised as ours.
+    func unpersist(_ id: AssociationId) -> ControlError? {
+        do {
+            try store.removePersistedPair(id)
+        } catch let error as ConfigEditError {
+            return ControlError(code: .notPermitted, message: "not removed from \(path): \(error.description)")
+        } catch {
+            return ControlError(code: .internalError, message: "not removed: writing \(path) failed: \(error)")
+        }
+        applied.removeAll { $0.associationId == id }
+        lastBytes = .some(try? store.read())
+        status.loopbackPairCount = applied.count
+        logger.info("removed loopback pair \(id) from \(path)")
         return nil
     }
 }

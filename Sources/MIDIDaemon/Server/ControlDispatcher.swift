@@ -19,7 +19,7 @@ extension SessionServer {
             let persist = body.persist == true
             if persist { try authorization.requireConfigOwner(session.credentials.uid, to: "persisting a loopback pair") }
             do {
-                try service.createLoopbackPair(pair.definition, origin: persist ? .configured : .transient)
+                try service.createLoopbackPair(pair.definition(defaults: service.legacyPortDefaults), origin: persist ? .configured : .transient)
             } catch {
                 throw ControlError(error)
             }
@@ -33,6 +33,15 @@ extension SessionServer {
 
         case .removeLoopbackPair(let body):
             let id = try Self.associationId(body.associationId)
+            if body.persist == true, service.loopbackPair(id)?.origin == .configured {
+                try authorization.requireConfigOwner(session.credentials.uid, to: "removing a persisted loopback pair")
+                // The file first: if it cannot be edited, the pair stays as it is.
+                if let error = unpersistPair?(id) { throw error }
+                do { try service.removeLoopbackPair(associationId: id, origin: .configured) } catch { throw ControlError(error) }
+                authorization.removed(id)
+                logger.info("client \(session.id) (uid \(session.credentials.uid)) removed persistent loopback pair \(id) and its configuration entry")
+                return .done
+            }
             if let pair = service.loopbackPair(id), pair.origin == .transient {
                 try authorization.requirePairControl(session.credentials.uid, id, origin: .transient, to: "remove")
             }
@@ -102,6 +111,9 @@ extension SessionServer {
                 throw ControlError(code: .notFound, message: "no \(body.subscription)")
             }
             return .done
+
+        case .renamePort, .listLegacyPorts, .listConnections, .forgetConnections, .clearDeclaredInfo:
+            return try performLegacyPorts(request)
         }
     }
 
@@ -142,9 +154,18 @@ extension SessionServer {
         }
         func endpoint(_ definition: IPC.LoopbackEndpointDefinition, _ side: String) -> ConfiguredLoopbackPair.Endpoint? {
             guard let id = uniqueId(definition.uniqueIdentifier, side) else { return nil }
+            var options = LegacyPortOptions(umpOnly: definition.umpOnly, restoreConnections: definition.restoreConnections)
+            if let word = definition.namingApproach, word != Midi1PortNamingApproach.defaultWord {
+                guard let approach = Midi1PortNamingApproach(rawValue: word) else {
+                    let words = [Midi1PortNamingApproach.defaultWord] + Midi1PortNamingApproach.allCases.map(\.rawValue)
+                    problems.append("endpoint\(side): naming approach \"\(word)\" is not one of \(words.joined(separator: ", "))")
+                    return nil
+                }
+                options.namingApproach = approach
+            }
             do {
                 return try ConfiguredLoopbackPair.Endpoint(name: definition.name, description: definition.description,
-                                                           uniqueIdentifier: id)
+                                                           uniqueIdentifier: id, legacyPorts: options)
             } catch {
                 problems.append("endpoint\(side): \(error.description)")
                 return nil

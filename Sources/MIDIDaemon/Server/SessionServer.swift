@@ -44,6 +44,8 @@ final class SessionServer {
     var authorization: Authorization
     /// Set by the daemon: writes a pair into the config file (`--persist`).
     var persistPair: ((ConfiguredLoopbackPair) -> ControlError?)?
+    /// Deletes a pair's entry from the configuration file (`remove --persist`).
+    var unpersistPair: ((AssociationId) -> ControlError?)?
     /// Set by the daemon: everything but the client list of `serviceStatus`.
     var statusProvider: (() -> ServiceStatus)?
     let startedAt = MonotonicClock.now()
@@ -431,7 +433,8 @@ final class SessionServer {
 
     /// An endpoint as clients see it: the service's model plus what extensions publish.
     func wireEndpoint(_ model: MidiEndpoint) -> EndpointInfo {
-        service.wireEndpoint(model, alsaClient: annotations.alsaClient(for: model.id))
+        service.wireEndpoint(model, alsaClient: annotations.alsaClient(for: model.id),
+                             legacyPorts: annotations.legacyPorts[model.id])
     }
 
     /// An extension published something new about an endpoint (the bridge made its ALSA client).

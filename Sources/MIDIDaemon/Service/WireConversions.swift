@@ -3,7 +3,7 @@ import ServiceCore
 
 /// ServiceCore's model → the wire's Codable types. The daemon is the one place that knows both.
 extension MidiService {
-    func wireEndpoint(_ endpoint: MidiEndpoint, alsaClient: Int? = nil) -> EndpointInfo {
+    func wireEndpoint(_ endpoint: MidiEndpoint, alsaClient: Int? = nil, legacyPorts: PublishedLegacyPorts? = nil) -> EndpointInfo {
         var loopback: LoopbackEndpointDetails?
         if let associationId = endpoint.loopbackAssociationId, let side = endpoint.loopbackSide,
            let pair = loopbackPair(associationId) {
@@ -28,7 +28,25 @@ extension MidiService {
             declared: declared.isEmpty ? nil : declared.wire,
             functionBlocks: declared.functionBlocks.isEmpty ? nil : declared.functionBlocks.map(\.wire),
             groupTerminalBlocks: endpoint.groupTerminalBlocks.map(\.wire),
-            loopback: loopback, alsaClient: alsaClient, openConnectionCount: connectionCount(on: endpoint.id))
+            loopback: loopback, alsaClient: alsaClient, openConnectionCount: connectionCount(on: endpoint.id),
+            midi1Ports: endpoint.transport == .loopback && !endpoint.isDiagnostic ? Self.midi1Ports(endpoint, published: legacyPorts) : nil)
+    }
+
+    /// The MIDI 1.0 port settings and name table of a loopback endpoint (docs/alsa-bridge.md).
+    static func midi1Ports(_ endpoint: MidiEndpoint, published: PublishedLegacyPorts?) -> Midi1PortsInfo {
+        let names = LegacyPortNames(endpoint: endpoint)
+        let clientName = published?.clientName ?? names.clientName
+        var rows = [Midi1PortNameInfo(port: 0, group: nil, customName: nil, classicName: names.clientName,
+                                      newStyleName: endpoint.displayName, shownName: clientName, source: "endpoint")]
+        for group in names.groups {
+            rows.append(Midi1PortNameInfo(port: Int(group.group) + 1, group: Int(group.group) + 1, customName: group.custom,
+                                          classicName: group.classic, newStyleName: group.newStyle,
+                                          shownName: group.shown, source: group.source))
+        }
+        let settings = endpoint.legacyPorts
+        return Midi1PortsInfo(umpOnly: settings.umpOnly, namingApproach: settings.namingApproach.rawValue,
+                              restoreConnections: settings.restoreConnections,
+                              clientName: published?.clientName, names: settings.umpOnly ? [] : rows)
     }
 
     func wirePair(_ pair: ServiceCore.LoopbackPairInfo) -> IPC.LoopbackPairInfo {
@@ -147,10 +165,13 @@ extension ControlError {
 }
 
 extension ConfiguredLoopbackPair {
-    /// The config layer's validated pair as the runtime's definition.
-    var definition: LoopbackPairDefinition {
+    /// The config layer's validated pair as the runtime's definition, with the global MIDI 1.0
+    /// port defaults applied to what the pair leaves unset — so a change of the defaults in
+    /// the file changes the definition, and the pair is re-created with it.
+    func definition(defaults: LegacyPortSettings) -> LoopbackPairDefinition {
         func side(_ e: Endpoint) -> ServiceCore.LoopbackEndpointDefinition {
-            ServiceCore.LoopbackEndpointDefinition(name: e.name, description: e.description ?? "", uniqueIdentifier: e.uniqueIdentifier)
+            ServiceCore.LoopbackEndpointDefinition(name: e.name, description: e.description ?? "", uniqueIdentifier: e.uniqueIdentifier,
+                                                   legacyPorts: e.legacyPorts.resolved(with: defaults))
         }
         return LoopbackPairDefinition(associationId: associationId, endpointA: side(endpointA), endpointB: side(endpointB),
                                       groupCount: groupCount.value)

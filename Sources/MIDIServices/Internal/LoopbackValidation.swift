@@ -36,7 +36,11 @@ enum LoopbackValidation {
         guard !EndpointNameRules.isBlank(name) else { throw .invalidArgument("endpoint \(side) name is required and must not be blank") }
         let uniqueId = try uniqueId(definition.uniqueId, side: side) ?? generated
         let description = definition.description.flatMap { $0.isEmpty ? nil : $0 }
-        return LoopbackEndpointDefinition(name: name, description: description, uniqueIdentifier: uniqueId)
+        let approach = definition.midi1PortNamingApproach
+        return LoopbackEndpointDefinition(name: name, description: description, uniqueIdentifier: uniqueId,
+                                          umpOnly: definition.umpOnly,
+                                          namingApproach: approach == .useGlobalDefault ? nil : approach.rawValue,
+                                          restoreConnections: definition.restoreConnections)
     }
 
     /// Strips, then checks; nil when none was given.

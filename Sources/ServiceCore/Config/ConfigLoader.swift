@@ -44,7 +44,8 @@ public enum ConfigLoader {
             .map(\.element)
         return ConfigAnalysis(
             rootValue: document.root,
-            result: ConfigLoadResult(pairs: walk.pairs, problems: problems, entryLocations: walk.locations),
+            result: ConfigLoadResult(pairs: walk.pairs, problems: problems, entryLocations: walk.locations,
+                                     legacyPortDefaults: walk.legacyPortDefaults),
             uniqueness: walk.uniqueness,
             associationKeys: walk.associationKeys)
     }
@@ -69,6 +70,7 @@ private struct ConfigLoaderWalk {
     var locations: [AssociationId: ConfigEntryLocation] = [:]
     var uniqueness = ConfigPairUniqueness()
     var associationKeys: [AssociationId: JSONSourcePosition] = [:]
+    var legacyPortDefaults = LegacyPortSettings.builtIn
 
     mutating func error(_ path: JSONPath, _ position: JSONSourcePosition, _ message: String) {
         problems.append(ConfigProblem(.error, path: path, position: position, message: message))
@@ -114,6 +116,9 @@ private struct ConfigLoaderWalk {
             let path = JSONPath(keys: member.key)
             if member.key == ConfigSchema.transportSettingsKey {
                 walkTransportSettings(member.value, path: path)
+            } else if member.key == ConfigSchema.midi1PortsKey {
+                let options = walkMidi1Ports(member.value, path: path, known: ConfigSchema.globalMidi1PortsKeys)
+                legacyPortDefaults = options.resolved(with: .builtIn)
             } else {
                 unknownKey(member, path: path, known: ConfigSchema.topLevelKeys)
             }
@@ -235,6 +240,7 @@ private struct ConfigLoaderWalk {
         var name: (String, JSONSourcePosition)?
         var description: String?
         var uniqueIdentifier: (UniqueIdentifier, JSONSourcePosition)?
+        var legacyPorts = LegacyPortOptions()
         for field in body.effectiveMembers where field.key != ConfigSchema.commentKey {
             let fieldPath = path.appending(field.key)
             let position = field.value.range.start
@@ -279,6 +285,17 @@ private struct ConfigLoaderWalk {
                     self.error(fieldPath, position, "\(error) (the configuration file must hold a valid identifier; it is not cleaned up as on the command line)")
                     valid = false
                 }
+            case ConfigSchema.umpOnlyKey:
+                guard let flag = field.value.bool else {
+                    error(fieldPath, position, "umpOnly must be true or false; found \(field.value.kindDescription)")
+                    valid = false
+                    continue
+                }
+                legacyPorts.umpOnly = flag
+            case ConfigSchema.midi1PortsKey:
+                let options = walkMidi1Ports(field.value, path: fieldPath, known: ConfigSchema.endpointMidi1PortsKeys)
+                legacyPorts.namingApproach = options.namingApproach
+                legacyPorts.restoreConnections = options.restoreConnections
             default:
                 unknownKey(field, path: fieldPath, known: ConfigSchema.endpointKeys)
             }
@@ -288,9 +305,42 @@ private struct ConfigLoaderWalk {
             valid = false
         }
         guard valid, let name, let uniqueIdentifier,
-              let endpoint = try? Endpoint(name: name.0, description: description, uniqueIdentifier: uniqueIdentifier.0)
+              let endpoint = try? Endpoint(name: name.0, description: description, uniqueIdentifier: uniqueIdentifier.0,
+                                           legacyPorts: legacyPorts)
         else { return nil }
         return ParsedEndpoint(endpoint: endpoint, namePosition: name.1, uniqueIdentifierPosition: uniqueIdentifier.1)
+    }
+
+    /// A `midi1Ports` object: `namingApproach` ("default", "classicCompatible", "newStyle"),
+    /// `restoreConnections` and (top level only) `umpOnly`. A bad value is an error and that
+    /// setting keeps its default; the entry itself still applies.
+    mutating func walkMidi1Ports(_ value: JSONValue, path: JSONPath, known: [String]) -> LegacyPortOptions {
+        var options = LegacyPortOptions()
+        guard let body = object(value, at: path, shape: "namingApproach, restoreConnections") else { return options }
+        for field in body.effectiveMembers where field.key != ConfigSchema.commentKey {
+            let fieldPath = path.appending(field.key)
+            let position = field.value.range.start
+            guard known.contains(field.key) else {
+                unknownKey(field, path: fieldPath, known: known)
+                continue
+            }
+            switch field.key {
+            case ConfigSchema.namingApproachKey:
+                let words = [Midi1PortNamingApproach.defaultWord] + Midi1PortNamingApproach.allCases.map(\.rawValue)
+                guard let text = field.value.string, words.contains(text) else {
+                    error(fieldPath, position, "namingApproach must be one of \(words.map { JSONText.quoted($0) }.joined(separator: ", ")); found \(field.value.string.map { JSONText.quoted($0) } ?? field.value.kindDescription); the default applies")
+                    continue
+                }
+                options.namingApproach = Midi1PortNamingApproach(rawValue: text)
+            default:
+                guard let flag = field.value.bool else {
+                    error(fieldPath, position, "\(field.key) must be true or false; found \(field.value.kindDescription); the default applies")
+                    continue
+                }
+                if field.key == ConfigSchema.umpOnlyKey { options.umpOnly = flag } else { options.restoreConnections = flag }
+            }
+        }
+        return options
     }
 
     mutating func walkGroupCount(_ value: JSONValue, path: JSONPath) -> ConfiguredLoopbackPair.GroupCount? {

@@ -46,12 +46,16 @@ public struct ConfigLoadResult: Hashable, Sendable {
     public let problems: [ConfigProblem]
     /// Where each returned pair was declared, for messages about it at run time.
     public let entryLocations: [AssociationId: ConfigEntryLocation]
+    /// The top-level `midi1Ports`: defaults for every endpoint that does not set its own.
+    public let legacyPortDefaults: LegacyPortSettings
 
     public init(pairs: [ConfiguredLoopbackPair], problems: [ConfigProblem],
-                entryLocations: [AssociationId: ConfigEntryLocation] = [:]) {
+                entryLocations: [AssociationId: ConfigEntryLocation] = [:],
+                legacyPortDefaults: LegacyPortSettings = .builtIn) {
         self.pairs = pairs
         self.problems = problems
         self.entryLocations = entryLocations
+        self.legacyPortDefaults = legacyPortDefaults
     }
 
     /// No file, or a file with no loopback section.

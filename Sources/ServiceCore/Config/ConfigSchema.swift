@@ -13,6 +13,14 @@ public enum ConfigSchema {
     public static let nameKey = "name"
     public static let descriptionKey = "description"
     public static let uniqueIdentifierKey = "uniqueIdentifier"
+    /// Windows' per-endpoint `umpOnly` (boolean): no MIDI 1.0 ports for this endpoint.
+    public static let umpOnlyKey = "umpOnly"
+    /// Per endpoint (Windows' `customProperties.midi1Ports` shape) and at the top level (the
+    /// global defaults, Linux only): `namingApproach`, `restoreConnections`, and at the top
+    /// level `umpOnly`.
+    public static let midi1PortsKey = "midi1Ports"
+    public static let namingApproachKey = "namingApproach"
+    public static let restoreConnectionsKey = "restoreConnections"
     /// Allowed anywhere, any value, always ignored.
     public static let commentKey = "_comment"
 
@@ -22,9 +30,11 @@ public enum ConfigSchema {
     public static let createPath = JSONPath(keys: transportSettingsKey, loopbackTransportId, createKey)
 
     static let pairKeys = [endpointAKey, endpointBKey, groupCountKey]
-    static let endpointKeys = [nameKey, descriptionKey, uniqueIdentifierKey]
+    static let endpointKeys = [nameKey, descriptionKey, uniqueIdentifierKey, umpOnlyKey, midi1PortsKey]
+    static let endpointMidi1PortsKeys = [namingApproachKey, restoreConnectionsKey]
+    static let globalMidi1PortsKeys = [namingApproachKey, umpOnlyKey, restoreConnectionsKey]
     static let transportKeys = [createKey]
-    static let topLevelKeys = [transportSettingsKey]
+    static let topLevelKeys = [transportSettingsKey, midi1PortsKey]
 
     /// Words people write instead of the real key (the Windows documentation's own table says
     /// `uniqueId`).

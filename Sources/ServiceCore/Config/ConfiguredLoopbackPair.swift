@@ -56,14 +56,17 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
         public let name: String
         public let description: String?
         public let uniqueIdentifier: UniqueIdentifier
+        /// `umpOnly` and `midi1Ports` as written; unset ones take the global defaults.
+        public let legacyPorts: LegacyPortOptions
 
         public init(name: String, description: String? = nil,
-                    uniqueIdentifier: UniqueIdentifier) throws(ValidationError) {
+                    uniqueIdentifier: UniqueIdentifier, legacyPorts: LegacyPortOptions = .init()) throws(ValidationError) {
             try Self.validate(name: name)
             if let description { try Self.validate(description: description) }
             self.name = name
             self.description = description
             self.uniqueIdentifier = uniqueIdentifier
+            self.legacyPorts = legacyPorts
         }
 
         /// Names are required and visible everywhere: not blank, and within `EndpointText`'s
@@ -81,7 +84,7 @@ public struct ConfiguredLoopbackPair: Hashable, Sendable, CustomStringConvertibl
 
         public func isEquivalent(to other: Endpoint) -> Bool {
             name == other.name && description == other.description
-                && uniqueIdentifier.value == other.uniqueIdentifier.value
+                && uniqueIdentifier.value == other.uniqueIdentifier.value && legacyPorts == other.legacyPorts
         }
     }
 

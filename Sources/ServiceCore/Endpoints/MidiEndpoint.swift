@@ -23,6 +23,9 @@ public struct MidiEndpoint: Sendable, Equatable {
     public var loopbackSide: LoopbackSide?
     /// Whether the loopback pair this endpoint belongs to is muted. Always false otherwise.
     public var isMuted: Bool
+    /// Its MIDI 1.0 ports: published or not (UMP only), how they are named, whether their
+    /// ALSA subscriptions come back. Resolved against the global defaults at creation.
+    public var legacyPorts: LegacyPortSettings
 
     public init(id: EndpointDeviceId, transport: TransportCode, deviceInstanceId: DeviceInstanceId,
                 purpose: MidiEndpointDevicePurpose = .normalMessageEndpoint,
@@ -30,7 +33,8 @@ public struct MidiEndpoint: Sendable, Equatable {
                 transportSupplied: TransportSuppliedInfo, declared: DeclaredEndpointState = .init(),
                 groupTerminalBlocks: [GroupTerminalBlock] = [], customization: EndpointCustomization = .init(),
                 groupCount: Int = 16, loopbackAssociationId: AssociationId? = nil,
-                loopbackSide: LoopbackSide? = nil, isMuted: Bool = false) {
+                loopbackSide: LoopbackSide? = nil, isMuted: Bool = false,
+                legacyPorts: LegacyPortSettings = .builtIn) {
         self.id = id
         self.transport = transport
         self.deviceInstanceId = deviceInstanceId
@@ -44,6 +48,7 @@ public struct MidiEndpoint: Sendable, Equatable {
         self.loopbackAssociationId = loopbackAssociationId
         self.loopbackSide = loopbackSide
         self.isMuted = isMuted
+        self.legacyPorts = legacyPorts
     }
 
     /// The name to show: the user's custom name, else the in-protocol (declared) endpoint name,

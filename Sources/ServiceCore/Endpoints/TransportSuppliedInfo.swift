@@ -33,11 +33,15 @@ public struct EndpointCustomization: Sendable, Equatable {
     public var name: String?
     /// `nil` = not customized.
     public var description: String?
+    /// The user's names for MIDI 1.0 (ALSA) group ports, by group index (0-based): they win
+    /// over every naming approach (`midi endpoint <id> rename-port`). Never blank.
+    public var portNames: [UInt8: String]
 
-    public init(name: String? = nil, description: String? = nil) {
+    public init(name: String? = nil, description: String? = nil, portNames: [UInt8: String] = [:]) {
         self.name = name
         self.description = description
+        self.portNames = portNames
     }
 
-    public var isEmpty: Bool { name == nil && description == nil }
+    public var isEmpty: Bool { name == nil && description == nil && portNames.isEmpty }
 }

@@ -23,15 +23,22 @@ public struct EndpointDeviceId: Hashable, Sendable, Comparable, CustomStringConv
         rawValue = EndpointDeviceIdFormat.id(instance: instance)
     }
 
-    /// Accepts the full form (any case), `midiu_<instance>`, or a bare instance
+    /// Accepts the full form (any case, with or without its `#{…}` suffix), `midiu_<instance>`, or a bare instance
     /// (`loop_a_default`, `diag_loopback_a`). Returns `nil` for anything else, including the
     /// empty string. Unique endpoint names are resolved by the registry, not here.
     public init?(parsing text: String) {
         let lower = text.trimmingWhitespace().lowercased()
         if lower.hasPrefix(Self.prefix) {
-            guard lower.hasSuffix(Self.interfaceClassSuffix),
-                  lower.count > Self.prefix.count + Self.interfaceClassSuffix.count else { return nil }
-            self.init(instance: String(lower.dropFirst(Self.prefix.count).dropLast(Self.interfaceClassSuffix.count)))
+            if lower.hasSuffix(Self.interfaceClassSuffix) {
+                guard lower.count > Self.prefix.count + Self.interfaceClassSuffix.count else { return nil }
+                self.init(instance: String(lower.dropFirst(Self.prefix.count).dropLast(Self.interfaceClassSuffix.count)))
+                return
+            }
+            // Stored ids may drop the `#{…}` interface class suffix (seed 004): the rest is the
+            // same endpoint.
+            let instance = lower.dropFirst(Self.prefix.count)
+            guard !instance.isEmpty, instance.allSatisfy(Self.isInstanceCharacter) else { return nil }
+            self.init(instance: String(instance))
             return
         }
         var instance = Substring(lower)

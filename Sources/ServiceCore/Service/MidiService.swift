@@ -37,6 +37,9 @@ public final class MidiService {
     /// must fit `WireFormat.maximumControlMessageSize`; the kernel gives only 64 of their
     /// endpoints an ALSA client anyway.
     public var maximumLoopbackPairs = 4096
+    /// The global MIDI 1.0 port defaults (the configuration file's top-level `midi1Ports`),
+    /// applied to pairs created through the API; configured pairs get them from the file.
+    public var legacyPortDefaults = LegacyPortSettings.builtIn
     var observers: [(token: Int, handler: (EndpointEvent) -> Void)] = []
     var nextObserverToken = 0
     /// Customizations and declared metadata by endpoint id, for present and absent endpoints

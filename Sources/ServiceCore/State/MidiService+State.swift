@@ -45,10 +45,32 @@ extension MidiService {
     /// Copies an endpoint's customization and declared metadata into the persisted set, and
     /// saves when autosaving.
     func recordPersistentState(of node: EndpointNode) {
-        let state = PersistedEndpointState(customization: node.model.customization, declared: node.model.declared)
+        let state = PersistedEndpointState(customization: node.model.customization, declared: node.model.declared,
+                                           isMuted: persisted[node.model.id]?.isMuted ?? false)
         guard persisted[node.model.id] != state else { return }
         persisted[node.model.id] = state.isEmpty ? nil : state
         hasUnsavedState = true
         if autosaveState { saveState() }
+    }
+
+    /// Records whether a configured pair is muted, against both endpoints' ids, and saves
+    /// when autosaving — so the mute survives restarts and re-creation from the file.
+    func recordMuted(_ muted: Bool, pair: LoopbackPairInfo) {
+        var changed = false
+        for id in [pair.endpointIdA, pair.endpointIdB] {
+            var state = persisted[id] ?? PersistedEndpointState()
+            guard state.isMuted != muted else { continue }
+            state.isMuted = muted
+            persisted[id] = state.isEmpty ? nil : state
+            changed = true
+        }
+        guard changed else { return }
+        hasUnsavedState = true
+        if autosaveState { saveState() }
+    }
+
+    /// Whether a configured pair was muted when last seen.
+    func wasMuted(_ pair: LoopbackPairDefinition) -> Bool {
+        persisted[pair.endpointId(.a)]?.isMuted == true || persisted[pair.endpointId(.b)]?.isMuted == true
     }
 }

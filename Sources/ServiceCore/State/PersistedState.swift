@@ -4,7 +4,10 @@ import UMP
 struct PersistedEndpointState: Equatable {
     var customization = EndpointCustomization()
     var declared = DeclaredEndpointState()
-    var isEmpty: Bool { customization.isEmpty && declared.isEmpty }
+    /// The endpoint's configured loopback pair was muted (kept across restarts and the pair's
+    /// re-creation from the configuration file; transient pairs are not recorded).
+    var isMuted = false
+    var isEmpty: Bool { customization.isEmpty && declared.isEmpty && !isMuted }
 }
 
 /// The state file: `{"format": "midi-services-state", "version": 1, "endpoints": {id: {...}}}`.
@@ -56,7 +59,14 @@ enum StateDocument {
         var members: [(key: String, value: JSONOutline)] = []
         if let name = state.customization.name { members.append(("customName", .string(name))) }
         if let description = state.customization.description { members.append(("customDescription", .string(description))) }
+        if !state.customization.portNames.isEmpty {
+            // Keyed by 1-based group number, as users write it.
+            members.append(("customPortNames", .object(state.customization.portNames.sorted { $0.key < $1.key }.map {
+                (key: String(Int($0.key) + 1), value: JSONOutline.string($0.value))
+            })))
+        }
         if !state.declared.isEmpty { members.append(("declared", encode(state.declared))) }
+        if state.isMuted { members.append(("muted", .bool(true))) }
         return .object(members)
     }
 
@@ -124,7 +134,14 @@ enum StateDocument {
         state.customization.name = value["customName"]?.string.map { EndpointText.sanitized($0, field: .name) }
             .flatMap { $0.isBlank ? nil : $0 }
         state.customization.description = value["customDescription"]?.string.map { EndpointText.sanitized($0, field: .description) }
+        for member in value["customPortNames"]?.object?.members ?? [] {
+            guard let number = Int(member.key), (1...16).contains(number),
+                  let name = member.value.string.map({ EndpointText.sanitized($0, field: .name) }), !name.isBlank,
+                  name.utf8.count <= LegacyPortNames.nameLimit else { continue }
+            state.customization.portNames[UInt8(number - 1)] = name
+        }
         if let declared = value["declared"] { state.declared = decodeDeclared(declared) }
+        state.isMuted = value["muted"]?.bool ?? false
         return state
     }
 

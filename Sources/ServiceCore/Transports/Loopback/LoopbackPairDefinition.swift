@@ -10,11 +10,15 @@ public struct LoopbackEndpointDefinition: Sendable, Equatable {
     /// Makes the EndpointDeviceId stable: `loop_a_<id>` / `loop_b_<id>`. Callers build it with
     /// `UniqueIdentifier(stripping:)` (CLI/SDK) or `UniqueIdentifier(validating:)` (config file).
     public var uniqueIdentifier: UniqueIdentifier
+    /// Its MIDI 1.0 (ALSA) ports, with the global defaults already applied.
+    public var legacyPorts: LegacyPortSettings
 
-    public init(name: String, description: String = "", uniqueIdentifier: UniqueIdentifier) {
+    public init(name: String, description: String = "", uniqueIdentifier: UniqueIdentifier,
+                legacyPorts: LegacyPortSettings = .builtIn) {
         self.name = name
         self.description = description
         self.uniqueIdentifier = uniqueIdentifier
+        self.legacyPorts = legacyPorts
     }
 }
 

@@ -23,7 +23,11 @@ extension MidiService {
         let b = EndpointNode(model: loopbackEndpoint(definition, side: .b), role: .loopback)
         a.peer = b
         b.peer = a
-        loopbacks.insert(LoopbackPairInfo(definition: definition, origin: origin, isMuted: false))
+        // A configured pair muted before (a restart, a re-creation from the file) stays muted.
+        let muted = origin == .configured && wasMuted(definition)
+        a.model.isMuted = muted
+        b.model.isMuted = muted
+        loopbacks.insert(LoopbackPairInfo(definition: definition, origin: origin, isMuted: muted))
         register(a)
         register(b)
         return (a.model.id, b.model.id)
@@ -50,6 +54,7 @@ extension MidiService {
 
     /// Mutes or unmutes a pair (both directions). While muted, messages sent on either side are
     /// dropped — including scheduled ones falling due — and senders are told they were sent.
+    /// A configured pair's mute is stored with the service's state and kept across restarts.
     public func setMuted(associationId: AssociationId, _ muted: Bool) throws(LoopbackError) {
         guard let pair = loopbacks.setMuted(associationId, muted) else {
             throw .pairNotFound(associationId)
@@ -57,6 +62,7 @@ extension MidiService {
         for id in [pair.endpointIdA, pair.endpointIdB] {
             if let node = nodesById[id] { update(node) { $0.isMuted = muted } }
         }
+        if pair.origin == .configured { recordMuted(muted, pair: pair) }
     }
 
     /// Makes the configured pairs match `definitions` (the config file after a load or an
@@ -142,7 +148,7 @@ extension MidiService {
             groupTerminalBlocks: [GroupTerminalBlock(number: 1, name: endpoint.name, direction: .bidirectional,
                                                      firstGroup: 0, groupCount: UInt8(definition.groupCount))],
             groupCount: definition.groupCount, loopbackAssociationId: definition.associationId,
-            loopbackSide: side, isMuted: false)
+            loopbackSide: side, isMuted: false, legacyPorts: endpoint.legacyPorts)
     }
 }
 

@@ -1,0 +1,220 @@
+import ALSASequencer
+import Glibc
+import IPC
+import Logging
+import ServiceCore
+
+/// Connections that come back (docs/alsa-bridge.md): subscriptions ALSA programs make to or
+/// from a loopback client's ports are remembered by EndpointDeviceId, port and the other
+/// side's client and port *names*, stored in the state directory, and remade when the
+/// endpoint's client is created again (daemon start, pair re-created from the configuration)
+/// and when the other program's port appears again (System Announce).
+///
+/// What the kernel tells the bridge:
+/// - a subscription made by another client (aconnect, a DAW, PipeWire) to or from one of our
+///   ports arrives on that port as PORT_SUBSCRIBED → remembered;
+/// - PORT_UNSUBSCRIBED → forgotten when the other port still exists (someone disconnected
+///   it), kept when it is gone (its program quit: it should come back connected);
+/// - PORT_START / PORT_CHANGE / CLIENT_CHANGE on System Announce (one bridge client listens
+///   on its port 0) → remembered connections naming that port are remade.
+///
+/// Runs on the loop thread, like the bridge.
+final class ConnectionRestorer {
+    private(set) var memory: RememberedConnectionList
+    private let path: String?
+    private let logger: Logger
+    /// Remembered connections known to exist now.
+    private var live = Set<RememberedConnection>()
+    /// The client whose port 0 receives System Announce.
+    private(set) weak var announcer: EndpointSequencerClient?
+
+    static let fileName = "alsa-connections.json"
+
+    init(stateDirectory: String?, logger: Logger) {
+        self.logger = logger
+        path = stateDirectory.map { $0 + "/" + Self.fileName }
+        memory = RememberedConnectionList()
+        guard let path else { return }
+        do {
+            if let bytes = try AtomicFile.read(path) { memory = try RememberedConnectionList.decode(bytes) }
+        } catch {
+            logger.warning("alsa: remembered connections in \(path) cannot be read (\(error)); starting with none")
+        }
+    }
+
+    private func save() {
+        guard let path else { return }
+        do { try AtomicFile.write(memory.encoded(), to: path, mode: 0o600) } catch {
+            logger.warning("alsa: remembered connections not saved to \(path): \(error)")
+        }
+    }
+
+    // MARK: Announcements
+
+    /// Makes sure one client listens to System Announce; called whenever the clients change.
+    func ensureAnnouncer(among clients: [EndpointSequencerClient]) {
+        if let announcer, clients.contains(where: { $0 === announcer }) { return }
+        announcer = nil
+        for client in clients {
+            do {
+                try client.sequencer.subscribeToAnnouncements(on: PortID(0))
+                announcer = client
+                return
+            } catch {
+                logger.debug("alsa: client \(client.clientNumber) cannot listen to System Announce: \(error)")
+            }
+        }
+    }
+
+    // MARK: Notices
+
+    /// A notice (subscription or announcement) read by `client`. `clients` are the bridge's,
+    /// `settings` says whether an endpoint's connections are restored.
+    func notice(_ received: ReceivedEvent, on client: EndpointSequencerClient, clients: [EndpointSequencerClient],
+                restores: (EndpointDeviceId) -> Bool) {
+        switch received.event {
+        case .portSubscribed(let sender, let destination), .portUnsubscribed(let sender, let destination):
+            let ours = client.sequencer.id
+            let direction: RememberedConnection.Direction
+            let port: PortID, other: Address
+            if sender.client == ours { (direction, port, other) = (.to, sender.port, destination) }
+            else if destination.client == ours { (direction, port, other) = (.from, destination.port, sender) }
+            else { return }
+            guard other.client != .system, Int(port.rawValue) <= client.layout.groupCount, restores(client.endpointId) else { return }
+            let names = self.names(of: other, using: client.sequencer)
+            if case .portSubscribed = received.event {
+                guard let names else { return }
+                let entry = RememberedConnection(endpoint: client.endpointId, port: Int(port.rawValue), direction: direction,
+                                                 otherClient: names.client, otherPort: names.port)
+                live.insert(entry)
+                if memory.remember(entry) {
+                    logger.info("alsa: remembering connection \(describe(entry))")
+                    save()
+                }
+            } else {
+                let matching = memory.entries(of: client.endpointId).filter { $0.port == Int(port.rawValue) && $0.direction == direction }
+                if let names, let entry = matching.first(where: { $0.otherClient == names.client && $0.otherPort == names.port }) {
+                    // The other port is still there: someone disconnected on purpose.
+                    live.remove(entry)
+                    memory.forget(entry)
+                    logger.info("alsa: forgetting connection \(describe(entry)) (disconnected)")
+                    save()
+                } else {
+                    // Its program went away: keep it, to remake it when the port comes back.
+                    for entry in matching where names == nil || entry.otherClient != names?.client || entry.otherPort != names?.port {
+                        if !exists(entry, using: client.sequencer) { live.remove(entry) }
+                    }
+                }
+            }
+        case .portStarted(let address), .portChanged(let address):
+            guard let names = names(of: address, using: client.sequencer) else { return }
+            remake(where: { $0.otherClient == names.client && $0.otherPort == names.port }, at: address, clients: clients, restores: restores)
+        case .clientChanged(let id), .clientStarted(let id):
+            guard let clientName = try? client.sequencer.clientInfo(id).name,
+                  let ports = try? client.sequencer.ports(of: id) else { return }
+            for port in ports {
+                remake(where: { $0.otherClient == clientName && $0.otherPort == port.name }, at: port.address, clients: clients, restores: restores)
+            }
+        default:
+            return
+        }
+    }
+
+    // MARK: Remaking
+
+    /// Remakes every remembered connection of `client`'s endpoint whose other port exists now.
+    func restore(for client: EndpointSequencerClient, restores: Bool) {
+        guard restores else { return }
+        let entries = memory.entries(of: client.endpointId)
+        guard !entries.isEmpty, let all = try? client.sequencer.clients() else { return }
+        for entry in entries {
+            for info in all where info.name == entry.otherClient {
+                guard let port = (try? client.sequencer.ports(of: info.id))?.first(where: { $0.name == entry.otherPort }) else { continue }
+                connect(entry, client: client, other: port.address)
+                break
+            }
+        }
+    }
+
+    private func remake(where matches: (RememberedConnection) -> Bool, at address: Address, clients: [EndpointSequencerClient],
+                        restores: (EndpointDeviceId) -> Bool) {
+        for entry in memory.entries where matches(entry) && restores(entry.endpoint) {
+            guard let client = clients.first(where: { $0.endpointId == entry.endpoint }) else { continue }
+            connect(entry, client: client, other: address)
+        }
+    }
+
+    private func connect(_ entry: RememberedConnection, client: EndpointSequencerClient, other: Address) {
+        guard entry.port <= client.layout.groupCount else { return }
+        let port = PortID(UInt8(entry.port))
+        do {
+            switch entry.direction {
+            case .from: try client.sequencer.connect(from: other, to: port)
+            case .to: try client.sequencer.connect(from: port, to: other)
+            }
+            live.insert(entry)
+            logger.info("alsa: remade connection \(describe(entry)) (\(other))")
+        } catch {
+            if error.errno == EBUSY { live.insert(entry); return }   // it is there already
+            logger.debug("alsa: could not remake connection \(describe(entry)): \(error)")
+        }
+    }
+
+    /// The endpoint's client went away (pair removed, daemon stopping): its connections went
+    /// with it, but stay remembered.
+    func clientGone(_ endpoint: EndpointDeviceId) {
+        live = live.filter { $0.endpoint != endpoint }
+    }
+
+    // MARK: Listing
+
+    func infos(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo] {
+        memory.entries(of: endpoint).map(info)
+    }
+
+    func forget(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo] {
+        let gone = memory.forgetAll(of: endpoint)
+        if !gone.isEmpty { save() }
+        let infos = gone.map(info)
+        for entry in gone { live.remove(entry) }
+        return infos
+    }
+
+    private func info(_ entry: RememberedConnection) -> RememberedConnectionInfo {
+        RememberedConnectionInfo(endpointDeviceId: entry.endpoint.rawValue, port: entry.port, direction: entry.direction.rawValue,
+                                 otherClientName: entry.otherClient, otherPortName: entry.otherPort, isConnected: live.contains(entry))
+    }
+
+    // MARK: Helpers
+
+    private func names(of address: Address, using sequencer: SequencerClient) -> (client: String, port: String)? {
+        guard let client = try? sequencer.clientInfo(address.client), let port = try? sequencer.portInfo(address) else { return nil }
+        return (client.name, port.name)
+    }
+
+    private func exists(_ entry: RememberedConnection, using sequencer: SequencerClient) -> Bool {
+        guard let all = try? sequencer.clients() else { return false }
+        return all.contains { info in
+            info.name == entry.otherClient && ((try? sequencer.ports(of: info.id))?.contains { $0.name == entry.otherPort } ?? false)
+        }
+    }
+
+    private func describe(_ entry: RememberedConnection) -> String {
+        let other = "\"\(entry.otherClient)\":\"\(entry.otherPort)\""
+        let ours = "\(entry.endpoint.instance) port \(entry.port)"
+        return entry.direction == .from ? "\(other) -> \(ours)" : "\(ours) -> \(other)"
+    }
+}
+
+extension SequencerEvent {
+    /// Subscription notices and System Announce messages: for the bridge, not MIDI.
+    var isNotice: Bool {
+        switch self {
+        case .portSubscribed, .portUnsubscribed, .clientStarted, .clientExited, .clientChanged,
+             .portStarted, .portExited, .portChanged:
+            return true
+        default:
+            return false
+        }
+    }
+}
