@@ -49,6 +49,8 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     private var nextReportDue: UInt64?
     /// Connections that come back (subscriptions remembered by names, remade).
     private var restorer: ConnectionRestorer?
+    /// Fires when a client that appeared has settled (`ConnectionRestorer.settleDelay`).
+    private var restoreTimer: EventLoop.Token?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -80,6 +82,12 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
             self.nextReportDue = nil
             if let context = self.context { self.reportProblems(context) }
         }
+        restoreTimer = context.loop.addTimer(nextDeadline: { [unowned self] in self.restorer?.nextDue }) { [unowned self] now in
+            guard let context = self.context, let restorer = self.restorer else { return }
+            restorer.remakeSettled(now: now, using: (restorer.announcer ?? self.clientList.first)?.sequencer, clients: self.clientList) { id in
+                context.service.endpoint(id)?.legacyPorts.restoreConnections ?? false
+            }
+        }
         let endpoints = context.service.endpoints(matching: .standard).filter(Self.isBridged)
         for endpoint in endpoints { createClient(for: endpoint, context: context) }
         let numbers = clientList.map { String($0.clientNumber) }.joined(separator: ", ")
@@ -93,6 +101,8 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
         if let observer { context.service.removeObserver(observer) }
         if let hook { context.loop.unregister(hook) }
         if let reportTimer { context.loop.unregister(reportTimer) }
+        if let restoreTimer { context.loop.unregister(restoreTimer) }
+        restoreTimer = nil
         observer = nil
         hook = nil
         reportTimer = nil

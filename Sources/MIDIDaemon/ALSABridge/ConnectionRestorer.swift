@@ -15,8 +15,12 @@ import ServiceCore
 ///   ports arrives on that port as PORT_SUBSCRIBED → remembered;
 /// - PORT_UNSUBSCRIBED → forgotten when the other port still exists (someone disconnected
 ///   it), kept when it is gone (its program quit: it should come back connected);
-/// - PORT_START / PORT_CHANGE / CLIENT_CHANGE on System Announce (one bridge client listens
-///   on its port 0) → remembered connections naming that port are remade.
+/// - PORT_START / PORT_CHANGE / CLIENT_START / CLIENT_CHANGE on System Announce (one bridge
+///   client listens on its port 0) → remembered connections naming that client's ports are
+///   remade, `settleDelay` later. A program such as `aseqdump -p` or `arecordmidi -p` makes its
+///   own subscription right after creating its port and exits if that fails with EBUSY; remade
+///   at once, ours would win the race and break it. After the delay the program's own
+///   subscription is there and ours gets EBUSY, which counts as connected.
 ///
 /// Runs on the loop thread, like the bridge.
 final class ConnectionRestorer {
@@ -27,6 +31,13 @@ final class ConnectionRestorer {
     private var live = Set<RememberedConnection>()
     /// The client whose port 0 receives System Announce.
     private(set) weak var announcer: EndpointSequencerClient?
+    /// Clients that appeared or changed, with when to look at their ports (CLOCK_MONOTONIC ns).
+    /// Keyed by client number, so bounded by the kernel's client table (at most 256 entries)
+    /// however fast a program creates and deletes ports.
+    private var settling: [ClientID: UInt64] = [:]
+
+    /// How long after a port or client appears its remembered connections are remade.
+    static let settleDelay: UInt64 = 500_000_000
 
     static let fileName = "alsa-connections.json"
 
@@ -107,16 +118,38 @@ final class ConnectionRestorer {
                 }
             }
         case .portStarted(let address), .portChanged(let address):
-            guard let names = names(of: address, using: client.sequencer) else { return }
-            remake(where: { $0.otherClient == names.client && $0.otherPort == names.port }, at: address, clients: clients, restores: restores)
+            settle(address.client)
         case .clientChanged(let id), .clientStarted(let id):
-            guard let clientName = try? client.sequencer.clientInfo(id).name,
-                  let ports = try? client.sequencer.ports(of: id) else { return }
-            for port in ports {
-                remake(where: { $0.otherClient == clientName && $0.otherPort == port.name }, at: port.address, clients: clients, restores: restores)
-            }
+            settle(id)
+        case .clientExited(let id):
+            settling[id] = nil
         default:
             return
+        }
+    }
+
+    private func settle(_ id: ClientID) {
+        guard id != .system, !memory.entries.isEmpty else { return }
+        settling[id] = MonotonicClock.now() &+ Self.settleDelay
+    }
+
+    /// When the next settled client is due (for the bridge's timer), or nil.
+    var nextDue: UInt64? { settling.values.min() }
+
+    /// Remakes the remembered connections naming ports of every client whose delay is over.
+    /// Due clients are dropped even without a `sequencer` to ask (no bridge client left), so
+    /// the timer never fires again for them.
+    func remakeSettled(now: UInt64, using sequencer: SequencerClient?, clients: [EndpointSequencerClient],
+                       restores: (EndpointDeviceId) -> Bool) {
+        let due = settling.filter { $0.value <= now }.map(\.key)
+        for id in due {
+            settling[id] = nil
+            guard let sequencer, let clientName = try? sequencer.clientInfo(id).name,
+                  let ports = try? sequencer.ports(of: id) else { continue }
+            for port in ports {
+                remake(where: { $0.otherClient == clientName && $0.otherPort == port.name }, at: port.address, clients: clients,
+                       restores: restores)
+            }
         }
     }
 
