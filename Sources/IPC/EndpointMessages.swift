@@ -285,13 +285,17 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     public var openConnectionCount: Int?
     /// Its MIDI 1.0 ports: settings and name table (loopback endpoints).
     public var midi1Ports: Midi1PortsInfo?
+    /// A USB device's own ALSA sequencer client (made by the kernel; `alsaClient` is its
+    /// number) and its ports, for information.
+    public var kernelSequencerClient: KernelSequencerClientInfo?
 
     public init(id: String, name: String, transportCode: String, deviceInstanceId: String,
                 purpose: EndpointPurpose, nativeDataFormat: EndpointNativeDataFormat,
                 transportSupplied: TransportSuppliedInfo, userSupplied: UserSuppliedInfo? = nil,
                 declared: DeclaredEndpointInfo? = nil, functionBlocks: [FunctionBlockInfo]? = nil,
                 groupTerminalBlocks: [GroupTerminalBlockInfo]? = nil, loopback: LoopbackEndpointDetails? = nil,
-                alsaClient: Int? = nil, openConnectionCount: Int? = nil, midi1Ports: Midi1PortsInfo? = nil) {
+                alsaClient: Int? = nil, openConnectionCount: Int? = nil, midi1Ports: Midi1PortsInfo? = nil,
+                kernelSequencerClient: KernelSequencerClientInfo? = nil) {
         self.id = id
         self.name = name
         self.transportCode = transportCode
@@ -307,6 +311,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
         self.alsaClient = alsaClient
         self.openConnectionCount = openConnectionCount
         self.midi1Ports = midi1Ports
+        self.kernelSequencerClient = kernelSequencerClient
     }
 }
 

@@ -126,3 +126,31 @@ public struct RememberedConnectionInfo: Hashable, Sendable, Codable {
         self.isConnected = isConnected
     }
 }
+
+/// A sound card's own ALSA sequencer client, made by the kernel (`snd-seq-midi`) for a USB
+/// MIDI device: where ALSA programs find the device. Information only; the daemon does not
+/// own or rename it.
+public struct KernelSequencerClientInfo: Hashable, Sendable, Codable {
+    public struct Port: Hashable, Sendable, Codable {
+        public var port: Int
+        public var name: String
+        /// The endpoint's 1-based group whose substream the port is, when it has one.
+        public var group: Int?
+
+        public init(port: Int, name: String, group: Int?) {
+            self.port = port
+            self.name = name
+            self.group = group
+        }
+    }
+
+    public var client: Int
+    public var clientName: String
+    public var ports: [Port]
+
+    public init(client: Int, clientName: String, ports: [Port]) {
+        self.client = client
+        self.clientName = clientName
+        self.ports = ports
+    }
+}

@@ -14,6 +14,10 @@ public final class EndpointAnnotations {
     public private(set) var legacyPorts: [EndpointDeviceId: PublishedLegacyPorts] = [:]
     /// The ALSA bridge's memory of subscriptions (`midi connections`), when the bridge runs.
     public var rememberedConnections: (any RememberedConnectionsProvider)?
+    /// Set by the USB extension: the kernel's own sequencer client and ports of a USB
+    /// endpoint's sound card, looked up when asked (the kernel makes and numbers them; they
+    /// are information, not something the daemon owns or follows).
+    public var kernelPorts: ((EndpointDeviceId) -> PublishedLegacyPorts?)?
 
     /// Set by the session server: announce a change of `property` (wire name) on an endpoint.
     var changed: ((EndpointDeviceId, String) -> Void)?
@@ -22,6 +26,12 @@ public final class EndpointAnnotations {
 
     /// The ALSA sequencer client number published for an endpoint, if any.
     public func alsaClient(for id: EndpointDeviceId) -> Int? { alsaClients[id] }
+
+    /// The ALSA client and ports of an endpoint: the bridge's for a loopback, the kernel's for
+    /// a USB device.
+    public func legacyPorts(for id: EndpointDeviceId) -> PublishedLegacyPorts? {
+        legacyPorts[id] ?? kernelPorts?(id)
+    }
 
     /// Publishes (or, with nil, withdraws) an endpoint's ALSA client and ports. Not announced
     /// to watchers by itself: `alsaClient` and the endpoint's names already are.
@@ -55,8 +65,12 @@ public struct PublishedLegacyPorts: Equatable, Sendable {
     public var client: Int
     public var clientName: String
     public var ports: [Port]
-    /// "loopback" (the daemon's own client) or "kernel" (a sound card's client).
+    /// `loopbackOwner` (the daemon's own client) or `kernelOwner` (a sound card's client).
     public var owner: String
+
+    /// The owner words, as `LegacyPortEntry.owner` carries them on the wire.
+    public static let loopbackOwner = "loopback"
+    public static let kernelOwner = "kernel"
 
     public init(client: Int, clientName: String, ports: [Port], owner: String) {
         self.client = client

@@ -30,6 +30,9 @@ public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
     public var openConnectionCount: Int?
     /// Its MIDI 1.0 ports: settings and name table (loopback endpoints).
     public var midi1Ports: MidiEndpointMidi1Ports?
+    /// A USB device's own ALSA sequencer client and ports, made by the kernel (information:
+    /// where ALSA programs find the device). `alsaClientNumber` is its number.
+    public var kernelSequencerClient: MidiKernelSequencerClient?
 
     // MARK: Well-known endpoints
 

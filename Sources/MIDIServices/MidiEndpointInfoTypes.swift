@@ -144,6 +144,7 @@ extension MidiEndpointDeviceInformation {
             transportCode: info.transportCode)
         userSuppliedInfo = MidiEndpointUserSuppliedInfo(name: info.userSupplied?.name, description: info.userSupplied?.description)
         midi1Ports = info.midi1Ports.map(MidiEndpointMidi1Ports.init)
+        kernelSequencerClient = info.kernelSequencerClient.map(MidiKernelSequencerClient.init)
         declaredEndpointInfo = info.declared.map {
             MidiDeclaredEndpointInfo(name: $0.name, productInstanceId: $0.productInstanceId, umpVersionMajor: $0.umpVersionMajor,
                                      umpVersionMinor: $0.umpVersionMinor, supportsMIDI10Protocol: $0.supportsMIDI10Protocol,

@@ -151,3 +151,23 @@ extension MidiEndpointDeviceInformation {
         return list.map(MidiRememberedConnection.init)
     }
 }
+
+/// A USB device's own ALSA sequencer client (made by the kernel) and its ports.
+public struct MidiKernelSequencerClient: Sendable, Hashable, Codable {
+    public struct Port: Sendable, Hashable, Codable {
+        public var port: Int
+        public var name: String
+        /// The endpoint's 1-based group whose substream the port is, when it has one.
+        public var group: Int?
+    }
+
+    public var client: Int
+    public var clientName: String
+    public var ports: [Port]
+
+    init(_ info: KernelSequencerClientInfo) {
+        client = info.client
+        clientName = info.clientName
+        ports = info.ports.map { Port(port: $0.port, name: $0.name, group: $0.group) }
+    }
+}

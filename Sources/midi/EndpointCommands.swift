@@ -190,6 +190,12 @@ enum EndpointPropertiesPrinter {
             }
         }
         if let ports = d.midi1Ports { printMidi1Ports(ports) }
+        if let kernel = d.kernelSequencerClient {
+            ConsoleOutput.line("ALSA sequencer client (the kernel's): \(kernel.client) \"\(kernel.clientName)\"")
+            for port in kernel.ports {
+                ConsoleOutput.line("  \(kernel.client):\(port.port)  \(port.name)\(port.group.map { "  group \($0)" } ?? "")")
+            }
+        }
         if let loop = d.loopbackInfo {
             ConsoleOutput.line("Loopback:")
             ConsoleOutput.fields([

@@ -141,7 +141,8 @@ struct WatchEndpoints: ParsableCommand {
         Examples:
           midi watch-endpoints
           midi watch-endpoints --json --include-diagnostic-loopback
-        """)
+        """,
+        aliases: ["watch"])
 
     @Flag(name: .customLong("include-diagnostic-loopback"), help: "Include the diagnostic loopback endpoints.")
     var includeDiagnosticLoopback = false

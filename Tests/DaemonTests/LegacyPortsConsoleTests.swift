@@ -106,6 +106,9 @@ struct LegacyPortsConsoleTests {
             #expect(listed.status == 0, "\(words): \(listed.stderr)")
             #expect((try listed.json() as? [[String: Any]])?.count == 2, "\(words)")
         }
+        // `watch` is the Windows console's short form of watch-endpoints.
+        let watch = try runConsole(["watch", "--json", "--timeout", "1"], socket: socket, directory: dir)
+        #expect(watch.status == 0 && watch.stdout.contains("enumerationCompleted"), "\(watch.stderr)")
         let legacy = try runConsole(["enumerate", "legacy-endpoints", "--json"], socket: socket, directory: dir)
         #expect(legacy.status == 0, "\(legacy.stderr)")
         #expect(try legacy.json() as? [Any] != nil)

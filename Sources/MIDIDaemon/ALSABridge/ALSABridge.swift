@@ -212,7 +212,7 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
             PublishedLegacyPorts.Port(port: number, name: name, group: number == 0 ? nil : number)
         }
         context.annotations.setLegacyPorts(PublishedLegacyPorts(client: client.clientNumber, clientName: layout.clientName,
-                                                                ports: ports, owner: "loopback"),
+                                                                ports: ports, owner: PublishedLegacyPorts.loopbackOwner),
                                            for: client.endpointId)
     }
 

@@ -20,7 +20,7 @@ extension SessionServer {
         case .listLegacyPorts:
             var entries: [LegacyPortEntry] = []
             for endpoint in service.endpoints(matching: .allTypes) {
-                guard let published = annotations.legacyPorts[endpoint.id] else { continue }
+                guard let published = annotations.legacyPorts(for: endpoint.id) else { continue }
                 for port in published.ports {
                     entries.append(LegacyPortEntry(
                         endpointDeviceId: endpoint.id.rawValue, endpointName: endpoint.displayName,

@@ -433,8 +433,9 @@ final class SessionServer {
 
     /// An endpoint as clients see it: the service's model plus what extensions publish.
     func wireEndpoint(_ model: MidiEndpoint) -> EndpointInfo {
-        service.wireEndpoint(model, alsaClient: annotations.alsaClient(for: model.id),
-                             legacyPorts: annotations.legacyPorts[model.id])
+        let published = annotations.legacyPorts(for: model.id)
+        return service.wireEndpoint(model, alsaClient: annotations.alsaClient(for: model.id) ?? published?.client,
+                                    legacyPorts: published)
     }
 
     /// An extension published something new about an endpoint (the bridge made its ALSA client).

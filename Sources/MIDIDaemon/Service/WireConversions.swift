@@ -29,7 +29,15 @@ extension MidiService {
             functionBlocks: declared.functionBlocks.isEmpty ? nil : declared.functionBlocks.map(\.wire),
             groupTerminalBlocks: endpoint.groupTerminalBlocks.map(\.wire),
             loopback: loopback, alsaClient: alsaClient, openConnectionCount: connectionCount(on: endpoint.id),
-            midi1Ports: endpoint.transport == .loopback && !endpoint.isDiagnostic ? Self.midi1Ports(endpoint, published: legacyPorts) : nil)
+            midi1Ports: endpoint.transport == .loopback && !endpoint.isDiagnostic ? Self.midi1Ports(endpoint, published: legacyPorts) : nil,
+            kernelSequencerClient: legacyPorts.flatMap(Self.kernelClient))
+    }
+
+    /// A USB device's kernel client as published by the USB extension (owner "kernel").
+    static func kernelClient(_ published: PublishedLegacyPorts) -> KernelSequencerClientInfo? {
+        guard published.owner == PublishedLegacyPorts.kernelOwner else { return nil }
+        return KernelSequencerClientInfo(client: published.client, clientName: published.clientName,
+                                         ports: published.ports.map { .init(port: $0.port, name: $0.name, group: $0.group) })
     }
 
     /// The MIDI 1.0 port settings and name table of a loopback endpoint (docs/alsa-bridge.md).

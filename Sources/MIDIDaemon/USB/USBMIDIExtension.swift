@@ -18,6 +18,7 @@ public final class USBMIDIExtension: DaemonExtension {
     private var manager: USBDeviceManager?
     private var token: EventLoop.Token?
     private var link: USBSequencerLink?
+    private var annotations: EndpointAnnotations?
 
     public init() {}
 
@@ -32,6 +33,11 @@ public final class USBMIDIExtension: DaemonExtension {
         self.watcher = watcher
         self.manager = manager
         manager.start()
+        context.annotations.kernelPorts = { [weak manager] id in
+            guard let device = manager?.devices.first(where: { $0.id == id }), let table = SequencerClientTable.read() else { return nil }
+            return USBKernelPorts.published(for: device.plan, card: device.card.cardNumber, in: table)
+        }
+        annotations = context.annotations
         // Monitor (made in init) before enumeration (start): nothing arrives unseen.
         for event in watcher.start() { handle(event) }
         if let fd = watcher.fileDescriptor {
@@ -78,6 +84,8 @@ public final class USBMIDIExtension: DaemonExtension {
     public func stop() {
         if let token, let manager { manager.context.loop.unregister(token) }
         token = nil
+        annotations?.kernelPorts = nil
+        annotations = nil
         manager?.stop()
         manager = nil
         link?.stop()

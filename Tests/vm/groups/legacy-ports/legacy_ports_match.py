@@ -35,7 +35,9 @@ for e in entries:
         problems.append(f"{c}:{p}: aconnect says '{ports.get(p)}', the listing '{e['portName']}'")
     if not e["endpointDeviceId"].startswith("\\\\?\\swd#midisrv#midiu_"):
         problems.append(f"{c}:{p}: odd EndpointDeviceId {e['endpointDeviceId']}")
-    if p == 0 and e.get("group") is not None or p > 0 and e.get("group") != p:
+    # A loopback's port 0 carries all groups, port n group n; a USB card's ports (owner
+    # "kernel") follow its substreams, checked by the caller.
+    if e["owner"] == "loopback" and (p == 0 and e.get("group") is not None or p > 0 and e.get("group") != p):
         problems.append(f"{c}:{p}: group {e.get('group')}")
 for c, ports in listed.items():
     missing = set(clients.get(c, ("", {}))[1]) - ports
