@@ -114,6 +114,7 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
         clients.removeAll()
         pendingEndpoints.removeAll()
         context.annotations.rememberedConnections = nil
+        restorer?.saveIfChanged()
         restorer = nil
         self.context = nil
     }
@@ -262,6 +263,7 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
 
     private func endOfIteration() {
         guard let context else { return }
+        restorer?.saveIfChanged()
         if !pendingEndpoints.isEmpty {
             let ids = pendingEndpoints
             pendingEndpoints.removeAll()

@@ -53,7 +53,16 @@ final class ConnectionRestorer {
         }
     }
 
-    private func save() {
+    /// The list changed since it was last written.
+    private var unsaved = false
+
+    /// Marks the file out of date; `saveIfChanged` (the bridge's end of loop iteration) writes
+    /// it once, however many subscriptions changed in that iteration.
+    private func markChanged() { unsaved = true }
+
+    func saveIfChanged() {
+        guard unsaved else { return }
+        unsaved = false
         guard let path else { return }
         do { try AtomicFile.write(memory.encoded(), to: path, mode: 0o600) } catch {
             logger.warning("alsa: remembered connections not saved to \(path): \(error)")
@@ -100,7 +109,7 @@ final class ConnectionRestorer {
                 live.insert(entry)
                 if memory.remember(entry) {
                     logger.info("alsa: remembering connection \(describe(entry))")
-                    save()
+                    markChanged()
                 }
             } else {
                 let matching = memory.entries(of: client.endpointId).filter { $0.port == Int(port.rawValue) && $0.direction == direction }
@@ -109,7 +118,7 @@ final class ConnectionRestorer {
                     live.remove(entry)
                     memory.forget(entry)
                     logger.info("alsa: forgetting connection \(describe(entry)) (disconnected)")
-                    save()
+                    markChanged()
                 } else {
                     // Its program went away: keep it, to remake it when the port comes back.
                     for entry in matching where names == nil || entry.otherClient != names?.client || entry.otherPort != names?.port {
@@ -207,7 +216,7 @@ final class ConnectionRestorer {
 
     func forget(of endpoint: EndpointDeviceId?) -> [RememberedConnectionInfo] {
         let gone = memory.forgetAll(of: endpoint)
-        if !gone.isEmpty { save() }
+        if !gone.isEmpty { markChanged(); saveIfChanged() }   // a request: written before the reply
         let infos = gone.map(info)
         for entry in gone { live.remove(entry) }
         return infos
