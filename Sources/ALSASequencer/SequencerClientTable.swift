@@ -7,7 +7,9 @@ import Glibc
 ///
 /// Also the rule the kernel numbers a sound card's own clients by: `snd-seq-midi` (and, on
 /// 6.5+, the UMP client) asks for a client of card N, and the kernel gives the first free
-/// number from 16 + 8 N (`SNDRV_SEQ_GLOBAL_CLIENTS` + N × `SNDRV_SEQ_CLIENTS_PER_CARD`); the
+/// number from 16 + 4 N (`SNDRV_SEQ_GLOBAL_CLIENTS` 16 + N × `SNDRV_SEQ_CLIENTS_PER_CARD` 4,
+/// sound/core/seq/seq_clientmgr.c; `aconnect -l` shows it as `card=N`; cards from 28 on get
+/// dynamic numbers and are not found by this rule); the
 /// ports of a rawmidi device D's substream S are numbered 32 D + S
 /// (`256 / SNDRV_RAWMIDI_DEVICES`, sound/core/seq/seq_midi.c).
 public struct SequencerClientTable: Equatable, Sendable {
@@ -80,8 +82,8 @@ public struct SequencerClientTable: Equatable, Sendable {
 
     /// The numbers the kernel gives the clients of sound card `card`.
     public static func clientNumbers(ofCard card: Int) -> ClosedRange<Int> {
-        let first = 16 + 8 * card
-        return first...(first + 7)
+        let first = 16 + 4 * card
+        return first...(first + 3)
     }
 
     /// The sequencer port the kernel gives substream `substream` of rawmidi device `device`.

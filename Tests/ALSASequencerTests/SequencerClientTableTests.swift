@@ -17,7 +17,7 @@ import Testing
         Connecting To: 128:0
     Client  14 : "Midi Through" [Kernel]
       Port   0 : "Midi Through Port-0" (RWe-)
-    Client  24 : "MIDI Gadget" [Kernel]
+    Client  20 : "MIDI Gadget" [Kernel]
       Port   0 : "MIDI Gadget MIDI 1" (RWeX)
       Port   1 : "MIDI Gadget MIDI 2" (RWeX)
       Port  32 : "MIDI Gadget "Extra" 1" (RWeX)
@@ -32,7 +32,7 @@ import Testing
 
     @Test func clientsAndPortsAreRead() {
         let table = SequencerClientTable(procText: Self.sample)
-        #expect(table.clients.map(\.number) == [0, 14, 24, 128])
+        #expect(table.clients.map(\.number) == [0, 14, 20, 128])
         #expect(table.clients.map(\.isKernel) == [true, true, true, false])
         let gadget = table.clients[2]
         #expect(gadget.name == "MIDI Gadget")
@@ -43,8 +43,9 @@ import Testing
 
     @Test func aCardsClientIsTheFirstKernelClientInItsRange() {
         let table = SequencerClientTable(procText: Self.sample)
-        #expect(SequencerClientTable.clientNumbers(ofCard: 0) == 16...23)
-        #expect(SequencerClientTable.clientNumbers(ofCard: 1) == 24...31)
+        #expect(SequencerClientTable.clientNumbers(ofCard: 0) == 16...19)
+        #expect(SequencerClientTable.clientNumbers(ofCard: 1) == 20...23)
+        #expect(table.midiClient(ofCard: 2) == nil)
         #expect(table.midiClient(ofCard: 1)?.name == "MIDI Gadget")
         #expect(table.midiClient(ofCard: 0) == nil)
         #expect(table.midiClient(ofCard: 14) == nil, "user clients (128) are never a card's")
