@@ -197,7 +197,7 @@ final class ConnectionRestorer {
             live.insert(entry)
             logger.info("alsa: remade connection \(describe(entry)) (\(other))")
         } catch {
-            if error.errno == EBUSY { live.insert(entry); return }   // it is there already
+            if error.errno == .busy { live.insert(entry); return }   // it is there already
             logger.debug("alsa: could not remake connection \(describe(entry)): \(error)")
         }
     }
