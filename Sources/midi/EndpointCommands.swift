@@ -59,6 +59,14 @@ struct EndpointList: ParsableCommand {
           midi endpoint list --json
         """)
 
+    @OptionGroup var options: EndpointListing
+
+    func run() throws { try options.run() }
+}
+
+/// What `midi endpoint list` and `midi enumerate endpoints` share: the filter flags, the
+/// connection, and the listing itself (a table, or JSON).
+struct EndpointListing: ParsableArguments {
     @Flag(name: .customLong("include-diagnostic-loopback"), help: "Include the diagnostic loopback endpoints.")
     var includeDiagnosticLoopback = false
 

@@ -113,25 +113,9 @@ struct EnumerateEndpoints: ParsableCommand {
         abstract: "List UMP endpoints (as 'midi endpoint list').",
         aliases: ["endpoints", "midi-services-endpoints", "ep", "ump"])
 
-    @Flag(name: .customLong("include-diagnostic-loopback"), help: "Include the diagnostic loopback endpoints.")
-    var includeDiagnosticLoopback = false
+    @OptionGroup var options: EndpointListing
 
-    @Flag(name: .long, help: "Include every endpoint, diagnostic ones too.")
-    var all = false
-
-    @Flag(name: .long, help: "Print the endpoints as a JSON array.")
-    var json = false
-
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() throws {
-        var list = EndpointList()
-        list.includeDiagnosticLoopback = includeDiagnosticLoopback
-        list.all = all
-        list.json = json
-        list.connection = connection
-        try list.run()
-    }
+    func run() throws { try options.run() }
 }
 
 struct EnumerateLegacyEndpoints: ParsableCommand {
