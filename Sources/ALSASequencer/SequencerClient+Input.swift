@@ -44,6 +44,12 @@ extension SequencerClient {
         }
     }
 
+    /// Events alsa-lib has already read from the kernel and not yet handed out by `readEvent`.
+    /// Asks nothing of the kernel: a reader that stops when this is 0 saves the `read` that
+    /// would only answer EAGAIN, and a level-triggered poll wakes it again for what the kernel
+    /// still holds.
+    public var bufferedInputEvents: Int { Int(max(0, snd_seq_event_input_pending(handle, 0))) }
+
     /// Calls `body` for every event pending now, then returns how many there were.
     @discardableResult
     public func readPendingEvents(_ body: (ReceivedEvent) throws(ALSAError) -> Void) throws(ALSAError) -> Int {

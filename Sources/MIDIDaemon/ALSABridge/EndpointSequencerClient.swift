@@ -95,10 +95,28 @@ final class EndpointSequencerClient: EndpointReceiver {
 
     // MARK: ALSA → endpoint
 
-    /// Reads every event pending now (until alsa-lib reports EAGAIN) and sends each, as UMP,
-    /// into the endpoint.
+    /// Packets translated from one wake-up's events, handed to the service together
+    /// (`MidiService.send(each:now:from:)`: one connection lookup, one clock reading, and one
+    /// `receive(contentsOf:)` per receiver for the whole run, instead of all that per event).
+    /// Allocated once; a wake-up with more sends it in runs of this size.
+    private let inputRun = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: EndpointSequencerClient.inputRunCapacity)
+    private var inputRunCount = 0
+    /// 256 packets: more than a drained input buffer usually holds (alsa-lib reads up to
+    /// 16 KiB = 585 fixed-size events per `read`, the bench's window keeps fewer in flight), and
+    /// 4 KiB of memory per client.
+    static let inputRunCapacity = 256
+
+    deinit { inputRun.deallocate() }
+
+    /// Reads the events of one wake-up — what alsa-lib's first `read` brought from the kernel,
+    /// stopping when its buffer is empty rather than asking the kernel again for an EAGAIN (the
+    /// descriptor is polled level-triggered, so events still in the kernel wake the loop at
+    /// once) — translates each to UMP into `inputRun`, and sends the run into the endpoint once
+    /// they are all read (or the run is full). The events of one wake-up thus share an arrival
+    /// time — the time this wake-up began sending, as for an SDK client's batch.
     func readInput() {
         guard let connection, let service else { return }
+        defer { sendInputRun(service, connection) }
         while true {
             let received: ReceivedEvent?
             do { received = try sequencer.readEvent() } catch {
@@ -112,15 +130,31 @@ final class EndpointSequencerClient: EndpointReceiver {
                 continue
             }
             let port = received.destination.port
-            guard let group = layout.group(forPort: port) else { continue }
+            guard let group = layout.group(forPort: port) else {
+                if sequencer.bufferedInputEvents == 0 { return }
+                continue
+            }
             let translated = input.translate(received.event, portIndex: Int(port.rawValue), group: group) { packet in
-                let result = service.send(packet, timestamp: 0, from: connection)
-                if !result.succeeded {
-                    self.packetsRefused &+= 1
-                    self.lastRefusal = result
-                }
+                if self.inputRunCount == Self.inputRunCapacity { self.sendInputRun(service, connection) }
+                self.inputRun[self.inputRunCount] = TimestampedUMP(timestamp: 0, packet: packet)
+                self.inputRunCount += 1
             }
             if translated { eventsFromALSA &+= 1 }
+            if sequencer.bufferedInputEvents == 0 { return }
+        }
+    }
+
+    /// Hands the packets collected so far to the service and empties the run.
+    private func sendInputRun(_ service: MidiService, _ connection: ConnectionID) {
+        guard inputRunCount > 0 else { return }
+        let count = inputRunCount
+        inputRunCount = 0
+        let outcome = service.send(each: UnsafeMutableBufferPointer(rebasing: inputRun[0..<count]),
+                                   now: service.clock.now(), from: connection)
+        let refused = outcome.schedulerRefused + outcome.rejected
+        if refused > 0 {
+            packetsRefused &+= UInt64(refused)
+            lastRefusal = SendResult(status: outcome.rejected > 0 ? [.failed, .connectionClosedOrInvalid] : [.failed, .scheduleQueueFull])
         }
     }
 
@@ -136,6 +170,19 @@ final class EndpointSequencerClient: EndpointReceiver {
         }
         // false counts as this receiver's overflow in the service and the sender's report.
         return queued
+    }
+
+    /// A run of messages (a loopback hands a frame's or a wake-up's messages over together):
+    /// each translated and queued as `receive(_:)` does, in one loop here rather than one call
+    /// through the protocol per message.
+    func receive(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int {
+        var refused = 0
+        var index = 0
+        while index < messages.count {
+            if !receive(messages[index]) { refused += 1 }
+            index += 1
+        }
+        return refused
     }
 
     private func write(_ event: SequencerEvent, from port: PortID) -> Bool {
