@@ -3,36 +3,44 @@ import MIDIRules
 
 /// Everything known about one endpoint (`MidiEndpointDeviceInformation`): a snapshot taken
 /// when it was listed. Identify endpoints by `endpointDeviceId`, never by `name` (users rename
-/// them).
-public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
+/// them). It wraps the service's description as it came over the socket (IPC's `EndpointInfo`);
+/// the properties read it.
+public struct MidiEndpointDeviceInformation: Sendable, Hashable {
+    let wire: EndpointInfo
+
+    init(_ wire: EndpointInfo) { self.wire = wire }
+
     /// The primary identifier, e.g.
     /// `\\?\swd#midisrv#midiu_loop_a_default#{e7cce071-3c03-423f-88d3-f1045d02552b}`.
-    public var endpointDeviceId: String
+    public var endpointDeviceId: String { wire.id }
     /// The name to show: the user's, else the one declared in-protocol, else the transport's.
-    public var name: String
+    public var name: String { wire.name }
     /// The parent device, e.g. `USB\VID_1209&PID_4D49\SER-0001` or `MIDIU_LOOP_TRANSPORT`.
-    public var deviceInstanceId: String
+    public var deviceInstanceId: String { wire.deviceInstanceId }
     /// `LOOP`, `DIAG`, `USB`.
-    public var transportCode: String
-    public var endpointPurpose: MidiEndpointDevicePurpose
-    public var nativeDataFormat: MidiEndpointNativeDataFormat
-    public var transportSuppliedInfo: MidiEndpointTransportSuppliedInfo
-    public var userSuppliedInfo: MidiEndpointUserSuppliedInfo
-    public var declaredEndpointInfo: MidiDeclaredEndpointInfo?
-    public var declaredDeviceIdentity: MidiDeclaredDeviceIdentity?
-    public var functionBlocks: [MidiFunctionBlock]
-    public var groupTerminalBlocks: [MidiGroupTerminalBlock]
+    public var transportCode: String { wire.transportCode }
+    public var endpointPurpose: MidiEndpointDevicePurpose { wire.purpose }
+    public var nativeDataFormat: MidiEndpointNativeDataFormat { wire.nativeDataFormat }
+    public var transportSuppliedInfo: MidiEndpointTransportSuppliedInfo {
+        MidiEndpointTransportSuppliedInfo(wire: wire.transportSupplied, transportCode: wire.transportCode)
+    }
+    /// Empty (both nil) when the user customized nothing.
+    public var userSuppliedInfo: MidiEndpointUserSuppliedInfo { wire.userSupplied ?? MidiEndpointUserSuppliedInfo() }
+    public var declaredEndpointInfo: MidiDeclaredEndpointInfo? { wire.declared.map(MidiDeclaredEndpointInfo.init) }
+    public var declaredDeviceIdentity: MidiDeclaredDeviceIdentity? { wire.declared?.deviceIdentity }
+    public var functionBlocks: [MidiFunctionBlock] { (wire.functionBlocks ?? []).map(MidiFunctionBlock.init) }
+    public var groupTerminalBlocks: [MidiGroupTerminalBlock] { (wire.groupTerminalBlocks ?? []).map(MidiGroupTerminalBlock.init) }
     /// Present for loopback endpoints.
-    public var loopbackInfo: MidiLoopbackEndpointInfo?
+    public var loopbackInfo: MidiLoopbackEndpointInfo? { wire.loopback.map(MidiLoopbackEndpointInfo.init) }
     /// The ALSA sequencer client that publishes this endpoint, when there is one.
-    public var alsaClientNumber: Int?
+    public var alsaClientNumber: Int? { wire.alsaClient }
     /// Connections open on the endpoint across all clients, when the service reports it.
-    public var openConnectionCount: Int?
+    public var openConnectionCount: Int? { wire.openConnectionCount }
     /// Its MIDI 1.0 ports: settings and name table (loopback endpoints).
-    public var midi1Ports: MidiEndpointMidi1Ports?
+    public var midi1Ports: MidiEndpointMidi1Ports? { wire.midi1Ports.map(MidiEndpointMidi1Ports.init) }
     /// A USB device's own ALSA sequencer client and ports, made by the kernel (information:
     /// where ALSA programs find the device). `alsaClientNumber` is its number.
-    public var kernelSequencerClient: MidiKernelSequencerClient?
+    public var kernelSequencerClient: MidiKernelSequencerClient? { wire.kernelSequencerClient }
 
     // MARK: Well-known endpoints
 
@@ -67,7 +75,7 @@ public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
                                filter: MidiEndpointDeviceInformationFilters = .allStandardEndpoints,
                                session: MidiSession? = nil) throws(MidiServiceError) -> [MidiEndpointDeviceInformation] {
         let client = try MidiSession.client(for: session)
-        let reply = try client.request(.findEndpoints(EndpointQuery(filter: filter.wire)), operation: "list endpoints")
+        let reply = try client.request(.findEndpoints(EndpointQuery(filter: filter)), operation: "list endpoints")
         guard case .endpoints(let list) = reply else { throw .protocolViolation("list endpoints: unexpected \(reply.kind) reply") }
         let devices = list.map(MidiEndpointDeviceInformation.init)
         switch sortOrder {
@@ -116,5 +124,36 @@ public struct MidiEndpointDeviceInformation: Sendable, Hashable, Codable {
                                        operation: "rename endpoint \(endpointDeviceId)")
         guard case .endpoint(let info) = reply else { throw .protocolViolation("rename endpoint: unexpected \(reply.kind) reply") }
         return MidiEndpointDeviceInformation(info)
+    }
+}
+
+// MARK: The console's spelling
+
+extension MidiEndpointDeviceInformation: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case endpointDeviceId, name, deviceInstanceId, transportCode, endpointPurpose, nativeDataFormat,
+             transportSuppliedInfo, userSuppliedInfo, declaredEndpointInfo, declaredDeviceIdentity, functionBlocks,
+             groupTerminalBlocks, loopbackInfo, alsaClientNumber, openConnectionCount, midi1Ports, kernelSequencerClient
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(endpointDeviceId, forKey: .endpointDeviceId)
+        try c.encode(name, forKey: .name)
+        try c.encode(deviceInstanceId, forKey: .deviceInstanceId)
+        try c.encode(transportCode, forKey: .transportCode)
+        try c.encode(endpointPurpose, forKey: .endpointPurpose)
+        try c.encode(nativeDataFormat, forKey: .nativeDataFormat)
+        try c.encode(transportSuppliedInfo, forKey: .transportSuppliedInfo)
+        try c.encode(userSuppliedInfo, forKey: .userSuppliedInfo)
+        try c.encodeIfPresent(declaredEndpointInfo, forKey: .declaredEndpointInfo)
+        try c.encodeIfPresent(declaredDeviceIdentity, forKey: .declaredDeviceIdentity)
+        try c.encode(functionBlocks, forKey: .functionBlocks)
+        try c.encode(groupTerminalBlocks, forKey: .groupTerminalBlocks)
+        try c.encodeIfPresent(loopbackInfo, forKey: .loopbackInfo)
+        try c.encodeIfPresent(alsaClientNumber, forKey: .alsaClientNumber)
+        try c.encodeIfPresent(openConnectionCount, forKey: .openConnectionCount)
+        try c.encodeIfPresent(midi1Ports, forKey: .midi1Ports)
+        try c.encodeIfPresent(kernelSequencerClient, forKey: .kernelSequencerClient)
     }
 }

@@ -96,7 +96,7 @@ public final class MidiEndpointDeviceWatcher: Sendable {
     public func start() throws(MidiServiceError) {
         try beginStart()
         do {
-            _ = try client.request(.subscribeEndpointEvents(SubscribeRequest(filter: filter.wire)),
+            _ = try client.request(.subscribeEndpointEvents(SubscribeRequest(filter: filter)),
                                    operation: "watch endpoints") { [self] reply in subscribed(reply, resync: false) }
         } catch {
             client.unregister(self)
@@ -108,7 +108,7 @@ public final class MidiEndpointDeviceWatcher: Sendable {
     /// Subscribes without waiting (for use on the reader thread).
     func startInBackground() {
         guard (try? beginStart()) != nil else { return }
-        client.send(.subscribeEndpointEvents(SubscribeRequest(filter: filter.wire)), operation: "watch endpoints") { [self] result in
+        client.send(.subscribeEndpointEvents(SubscribeRequest(filter: filter)), operation: "watch endpoints") { [self] result in
             if case .success(let reply) = result { subscribed(reply, resync: false) }
         }
     }
@@ -176,7 +176,7 @@ public final class MidiEndpointDeviceWatcher: Sendable {
     func resubscribe() {
         let running = state.withLock { $0.status == .started || $0.status == .enumerationCompleted }
         guard running else { return }
-        client.send(.subscribeEndpointEvents(SubscribeRequest(filter: filter.wire)), operation: "watch endpoints") { [self] result in
+        client.send(.subscribeEndpointEvents(SubscribeRequest(filter: filter)), operation: "watch endpoints") { [self] result in
             if case .success(let reply) = result { subscribed(reply, resync: true) }
         }
     }
@@ -190,7 +190,7 @@ public final class MidiEndpointDeviceWatcher: Sendable {
 
     /// Equal except for what changes without an update event (open connection counts).
     private static func sameApartFromCounts(_ a: MidiEndpointDeviceInformation, _ b: MidiEndpointDeviceInformation) -> Bool {
-        var a = a, b = b
+        var a = a.wire, b = b.wire
         a.openConnectionCount = nil
         b.openConnectionCount = nil
         return a == b

@@ -1,100 +1,53 @@
 import IPC
 
 /// An endpoint's MIDI 1.0 ports (its ALSA sequencer client and ports): settings and the name
-/// table (docs/alsa-bridge.md, "Naming"). Present for loopback endpoints.
-public struct MidiEndpointMidi1Ports: Sendable, Hashable, Codable {
-    /// No MIDI 1.0 ports at all (Windows' `UMPOnly`).
-    public var umpOnly: Bool
-    public var namingApproach: Midi1PortNamingApproach
-    /// Whether ALSA subscriptions of these ports are remembered and remade.
-    public var restoreConnections: Bool
-    /// The ALSA client's name now, when it has a client.
-    public var clientName: String?
-    /// Port 0, then one entry per group.
-    public var names: [MidiMidi1PortName]
+/// table (docs/alsa-bridge.md, "Naming"). Present for loopback endpoints. Wraps the wire's
+/// `Midi1PortsInfo`.
+public struct MidiEndpointMidi1Ports: Sendable, Hashable {
+    let wire: Midi1PortsInfo
 
-    init(_ info: Midi1PortsInfo) {
-        umpOnly = info.umpOnly
-        namingApproach = Midi1PortNamingApproach(rawValue: info.namingApproach) ?? .useGlobalDefault
-        restoreConnections = info.restoreConnections
-        clientName = info.clientName
-        names = info.names.map(MidiMidi1PortName.init)
+    /// No MIDI 1.0 ports at all (Windows' `UMPOnly`).
+    public var umpOnly: Bool { wire.umpOnly }
+    public var namingApproach: Midi1PortNamingApproach {
+        Midi1PortNamingApproach(rawValue: wire.namingApproach) ?? .useGlobalDefault
     }
+    /// Whether ALSA subscriptions of these ports are remembered and remade.
+    public var restoreConnections: Bool { wire.restoreConnections }
+    /// The ALSA client's name now, when it has a client.
+    public var clientName: String? { wire.clientName }
+    /// Port 0, then one entry per group.
+    public var names: [MidiMidi1PortName] { wire.names.map(MidiMidi1PortName.init) }
 }
 
 /// One row of the name table: the custom, classic and new-style names of a port and the one
 /// ALSA shows. ALSA ports are duplex: one name for both directions.
-public struct MidiMidi1PortName: Sendable, Hashable, Codable {
+public struct MidiMidi1PortName: Sendable, Hashable {
+    let wire: Midi1PortNameInfo
+
     /// ALSA port number: 0 for all groups, n for group n.
-    public var port: Int
+    public var port: Int { wire.port }
     /// 1-based group; nil for port 0.
-    public var group: Int?
-    public var customName: String?
-    public var classicName: String
-    public var newStyleName: String
-    public var shownName: String
+    public var group: Int? { wire.group }
+    public var customName: String? { wire.customName }
+    public var classicName: String { wire.classicName }
+    public var newStyleName: String { wire.newStyleName }
+    public var shownName: String { wire.shownName }
     /// "custom", "classicCompatible", "newStyle", or "endpoint" for port 0.
-    public var source: String
-
-    init(_ info: Midi1PortNameInfo) {
-        port = info.port
-        group = info.group
-        customName = info.customName
-        classicName = info.classicName
-        newStyleName = info.newStyleName
-        shownName = info.shownName
-        source = info.source
-    }
+    public var source: String { wire.source }
 }
 
-/// One ALSA sequencer client:port that belongs to an endpoint (`midi enumerate legacy-endpoints`).
-public struct MidiLegacyPortInfo: Sendable, Hashable, Codable {
-    public var endpointDeviceId: String
-    public var endpointName: String
-    public var transportCode: String
-    public var client: Int
-    public var clientName: String
-    public var port: Int
-    public var portName: String
-    /// 1-based group; nil when the port carries every group (a loopback's port 0).
-    public var group: Int?
-    /// "loopback" (the service's own client) or "kernel" (a sound card's client).
-    public var owner: String
-
-    init(_ entry: LegacyPortEntry) {
-        endpointDeviceId = entry.endpointDeviceId
-        endpointName = entry.endpointName
-        transportCode = entry.transportCode
-        client = entry.client
-        clientName = entry.clientName
-        port = entry.port
-        portName = entry.portName
-        group = entry.group
-        owner = entry.owner
-    }
-}
+/// One ALSA sequencer client:port that belongs to an endpoint (`midi enumerate legacy-endpoints`):
+/// the endpoint's id, name and transport, the client and port numbers and names, the 1-based
+/// group (nil when the port carries every group, a loopback's port 0), and the owner — "loopback"
+/// (the service's own client) or "kernel" (a sound card's client).
+public typealias MidiLegacyPortInfo = LegacyPortEntry
 
 /// A subscription between a port of an endpoint and another program's port that the service
 /// remembers by names and remakes (`midi connections`).
-public struct MidiRememberedConnection: Sendable, Hashable, Codable {
-    public var endpointDeviceId: String
-    /// The endpoint's port: 0 (all groups) or the 1-based group.
-    public var port: Int
-    /// "from" (the other port sends to ours) or "to" (ours sends to the other).
-    public var direction: String
-    public var otherClientName: String
-    public var otherPortName: String
-    public var isConnected: Bool
+public typealias MidiRememberedConnection = RememberedConnectionInfo
 
-    init(_ info: RememberedConnectionInfo) {
-        endpointDeviceId = info.endpointDeviceId
-        port = info.port
-        direction = info.direction
-        otherClientName = info.otherClientName
-        otherPortName = info.otherPortName
-        isConnected = info.isConnected
-    }
-}
+/// A USB device's own ALSA sequencer client (made by the kernel) and its ports.
+public typealias MidiKernelSequencerClient = KernelSequencerClientInfo
 
 extension MidiEndpointDeviceInformation {
     /// Sets (or, with nil, clears) the user's name for the MIDI 1.0 port of `group` (1-based)
@@ -128,7 +81,7 @@ extension MidiEndpointDeviceInformation {
         let client = try MidiSession.client(for: session)
         let reply = try client.request(.listLegacyPorts, operation: "list legacy ports")
         guard case .legacyPorts(let list) = reply else { throw .protocolViolation("list legacy ports: unexpected \(reply.kind) reply") }
-        return list.map(MidiLegacyPortInfo.init)
+        return list
     }
 
     /// The remembered ALSA subscriptions of one endpoint, or of all when nil.
@@ -137,7 +90,7 @@ extension MidiEndpointDeviceInformation {
         let client = try MidiSession.client(for: session)
         let reply = try client.request(.listConnections(ConnectionsRequest(endpoint: endpointDeviceId)), operation: "list connections")
         guard case .connections(let list) = reply else { throw .protocolViolation("list connections: unexpected \(reply.kind) reply") }
-        return list.map(MidiRememberedConnection.init)
+        return list
     }
 
     /// Forgets the remembered subscriptions of one endpoint, or all when nil; returns them.
@@ -148,26 +101,40 @@ extension MidiEndpointDeviceInformation {
         let client = try MidiSession.client(for: session)
         let reply = try client.request(.forgetConnections(ConnectionsRequest(endpoint: endpointDeviceId)), operation: "forget connections")
         guard case .connections(let list) = reply else { throw .protocolViolation("forget connections: unexpected \(reply.kind) reply") }
-        return list.map(MidiRememberedConnection.init)
+        return list
     }
 }
 
-/// A USB device's own ALSA sequencer client (made by the kernel) and its ports.
-public struct MidiKernelSequencerClient: Sendable, Hashable, Codable {
-    public struct Port: Sendable, Hashable, Codable {
-        public var port: Int
-        public var name: String
-        /// The endpoint's 1-based group whose substream the port is, when it has one.
-        public var group: Int?
+// MARK: The console's spelling
+
+extension MidiEndpointMidi1Ports: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case umpOnly, namingApproach, restoreConnections, clientName, names
     }
 
-    public var client: Int
-    public var clientName: String
-    public var ports: [Port]
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(umpOnly, forKey: .umpOnly)
+        try c.encode(namingApproach, forKey: .namingApproach)
+        try c.encode(restoreConnections, forKey: .restoreConnections)
+        try c.encodeIfPresent(clientName, forKey: .clientName)
+        try c.encode(names, forKey: .names)
+    }
+}
 
-    init(_ info: KernelSequencerClientInfo) {
-        client = info.client
-        clientName = info.clientName
-        ports = info.ports.map { Port(port: $0.port, name: $0.name, group: $0.group) }
+extension MidiMidi1PortName: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case port, group, customName, classicName, newStyleName, shownName, source
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(port, forKey: .port)
+        try c.encodeIfPresent(group, forKey: .group)
+        try c.encodeIfPresent(customName, forKey: .customName)
+        try c.encode(classicName, forKey: .classicName)
+        try c.encode(newStyleName, forKey: .newStyleName)
+        try c.encode(shownName, forKey: .shownName)
+        try c.encode(source, forKey: .source)
     }
 }

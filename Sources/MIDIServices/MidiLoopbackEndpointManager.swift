@@ -82,34 +82,29 @@ public struct MidiLoopbackEndpointRemovalResult: Sendable, Hashable {
     public var error: MidiServiceError?
 }
 
-/// A loopback pair as the service lists it.
-public struct MidiLoopbackEndpointPair: Sendable, Hashable, Codable {
-    public struct Side: Sendable, Hashable, Codable {
-        public var endpointDeviceId: String
-        public var name: String
-        public var description: String?
-        public var uniqueId: String
-    }
-    /// `{GUID}` as the configuration file writes it.
-    public var associationId: String
-    public var endpointA: Side
-    public var endpointB: Side
-    /// From the configuration file: cannot be removed through the API.
-    public var isPersistent: Bool
-    public var isMuted: Bool
-    public var groupCount: Int?
+/// A loopback pair as the service lists it. Wraps the wire's `LoopbackPairInfo`.
+public struct MidiLoopbackEndpointPair: Sendable, Hashable {
+    public struct Side: Sendable, Hashable {
+        let wire: LoopbackEndpointSummary
 
-    init(_ info: LoopbackPairInfo) {
-        func side(_ s: LoopbackEndpointSummary) -> Side {
-            Side(endpointDeviceId: s.id, name: s.name, description: s.description, uniqueId: s.uniqueIdentifier)
-        }
-        associationId = info.associationId
-        endpointA = side(info.endpointA)
-        endpointB = side(info.endpointB)
-        isPersistent = info.isPersistent
-        isMuted = info.isMuted
-        groupCount = info.groupCount
+        public var endpointDeviceId: String { wire.id }
+        public var name: String { wire.name }
+        public var description: String? { wire.description }
+        public var uniqueId: String { wire.uniqueIdentifier }
     }
+
+    let wire: LoopbackPairInfo
+
+    init(_ wire: LoopbackPairInfo) { self.wire = wire }
+
+    /// `{GUID}` as the configuration file writes it.
+    public var associationId: String { wire.associationId }
+    public var endpointA: Side { Side(wire: wire.endpointA) }
+    public var endpointB: Side { Side(wire: wire.endpointB) }
+    /// From the configuration file: cannot be removed through the API.
+    public var isPersistent: Bool { wire.isPersistent }
+    public var isMuted: Bool { wire.isMuted }
+    public var groupCount: Int? { wire.groupCount }
 }
 
 /// Creates and removes loopback endpoint pairs at run time (`MidiLoopbackEndpointManager`).
@@ -254,5 +249,37 @@ public enum MidiLoopbackEndpointManager {
         let value = UInt64.random(in: .min ... .max)
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+// MARK: The console's spelling
+
+extension MidiLoopbackEndpointPair: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case associationId, endpointA, endpointB, isPersistent, isMuted, groupCount
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(associationId, forKey: .associationId)
+        try c.encode(endpointA, forKey: .endpointA)
+        try c.encode(endpointB, forKey: .endpointB)
+        try c.encode(isPersistent, forKey: .isPersistent)
+        try c.encode(isMuted, forKey: .isMuted)
+        try c.encodeIfPresent(groupCount, forKey: .groupCount)
+    }
+}
+
+extension MidiLoopbackEndpointPair.Side: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case endpointDeviceId, name, description, uniqueId
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(endpointDeviceId, forKey: .endpointDeviceId)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encode(uniqueId, forKey: .uniqueId)
     }
 }

@@ -1,102 +1,144 @@
 import IPC
 
 /// The service's state (`midi service status`): what runs, where its files are, how its
-/// configuration file fared, and who is connected.
-public struct MidiServiceStatus: Sendable, Hashable, Codable {
-    public struct Config: Sendable, Hashable, Codable {
+/// configuration file fared, and who is connected. Wraps the wire's `ServiceStatus`.
+public struct MidiServiceStatus: Sendable, Hashable {
+    public struct Config: Sendable, Hashable {
+        let wire: ConfigStatus
+
         /// loaded, missing, syntaxError, invalidEntries, unreadable.
-        public var state: String
+        public var state: String { wire.state.rawValue }
         /// For a syntax error: line, column and reason.
-        public var message: String?
+        public var message: String? { wire.message }
         /// One line per problem, each naming its JSON path.
-        public var issues: [String]
-        public var loopbackPairCount: Int
+        public var issues: [String] { wire.issues }
+        public var loopbackPairCount: Int { wire.loopbackPairCount }
     }
 
-    /// Whether an optional part (ALSA bridge, udev) runs, and why not.
-    public struct Feature: Sendable, Hashable, Codable {
-        public var available: Bool
-        public var detail: String
-    }
+    /// Whether an optional part (ALSA bridge, udev) runs (`available`), and why not (`detail`).
+    public typealias Feature = FeatureStatus
 
-    public struct Scheduler: Sendable, Hashable, Codable {
-        public var queued: Int
-        public var capacity: Int
-        public var maximumLookAheadNanoseconds: UInt64
-        public var refused: UInt64
-    }
+    /// The scheduler holding future-timestamped messages.
+    public typealias Scheduler = SchedulerStatus
 
-    public struct Connection: Sendable, Hashable, Codable {
-        public var connection: UInt32
-        public var endpointDeviceId: String
-        public var messagesSent: UInt64
-        public var messagesReceived: UInt64
+    public struct Connection: Sendable, Hashable {
+        let wire: ConnectionStatus
+
+        public var connection: UInt32 { wire.connection.rawValue }
+        public var endpointDeviceId: String { wire.endpointId }
+        public var messagesSent: UInt64 { wire.messagesSent }
+        public var messagesReceived: UInt64 { wire.messagesReceived }
         /// Messages for this connection its client's full queue could not take.
-        public var droppedOverflow: UInt64
+        public var droppedOverflow: UInt64 { wire.droppedOverflow }
     }
 
-    public struct Client: Sendable, Hashable, Codable {
-        public var clientId: UInt32
-        public var name: String
+    public struct Client: Sendable, Hashable {
+        let wire: ClientStatus
+
+        public var clientId: UInt32 { wire.clientId }
+        public var name: String { wire.name }
         /// From SO_PEERCRED.
-        public var pid: Int32
-        public var uid: UInt32
-        public var gid: UInt32
-        public var protocolVersion: String
-        public var connections: [Connection]
-        public var subscriptionCount: Int
-        public var queuedBytes: Int
-        public var queueCapacityBytes: Int
-        public var droppedMessages: UInt64
+        public var pid: Int32 { wire.credentials.pid }
+        public var uid: UInt32 { wire.credentials.uid }
+        public var gid: UInt32 { wire.credentials.gid }
+        public var protocolVersion: String { wire.protocolVersion }
+        public var connections: [Connection] { wire.connections.map(Connection.init) }
+        public var subscriptionCount: Int { wire.subscriptionCount }
+        public var queuedBytes: Int { wire.queuedBytes }
+        public var queueCapacityBytes: Int { wire.queueCapacityBytes }
+        public var droppedMessages: UInt64 { wire.droppedMessages }
     }
 
-    public var serviceName: String
-    public var serviceVersion: String
-    public var protocolVersion: String
-    public var pid: Int32
-    /// "user" or "system".
-    public var mode: String
-    public var uptimeSeconds: Double
-    public var socketPath: String
-    public var configPath: String
-    public var stateDirectory: String
-    public var config: Config
-    public var alsa: Feature
-    public var udev: Feature
-    public var endpointCount: Int
-    public var loopbackPairCount: Int
-    public var scheduler: Scheduler?
-    public var clients: [Client]
+    let wire: ServiceStatus
 
-    init(_ s: ServiceStatus) {
-        serviceName = s.serviceName
-        serviceVersion = s.serviceVersion
-        protocolVersion = s.protocolVersion
-        pid = s.pid
-        mode = s.mode
-        uptimeSeconds = s.uptimeSeconds
-        socketPath = s.socketPath
-        configPath = s.configPath
-        stateDirectory = s.stateDirectory
-        config = Config(state: s.config.state.rawValue, message: s.config.message, issues: s.config.issues,
-                        loopbackPairCount: s.config.loopbackPairCount)
-        alsa = Feature(available: s.alsa.available, detail: s.alsa.detail)
-        udev = Feature(available: s.udev.available, detail: s.udev.detail)
-        endpointCount = s.endpointCount
-        loopbackPairCount = s.loopbackPairCount
-        scheduler = s.scheduler.map {
-            Scheduler(queued: $0.queued, capacity: $0.capacity, maximumLookAheadNanoseconds: $0.maximumLookAheadNanoseconds,
-                      refused: $0.refused)
-        }
-        clients = s.clients.map { c in
-            Client(clientId: c.clientId, name: c.name, pid: c.credentials.pid, uid: c.credentials.uid, gid: c.credentials.gid,
-                   protocolVersion: c.protocolVersion,
-                   connections: c.connections.map {
-                       Connection(connection: $0.connection.rawValue, endpointDeviceId: $0.endpointId, messagesSent: $0.messagesSent,
-                                  messagesReceived: $0.messagesReceived, droppedOverflow: $0.droppedOverflow)
-                   },
-                   subscriptionCount: c.subscriptionCount, queuedBytes: c.queuedBytes,
-                   queueCapacityBytes: c.queueCapacityBytes, droppedMessages: c.droppedMessages)
-        }
+    init(_ wire: ServiceStatus) { self.wire = wire }
+
+    public var serviceName: String { wire.serviceName }
+    public var serviceVersion: String { wire.serviceVersion }
+    public var protocolVersion: String { wire.protocolVersion }
+    public var pid: Int32 { wire.pid }
+    /// "user" or "system".
+    public var mode: String { wire.mode }
+    public var uptimeSeconds: Double { wire.uptimeSeconds }
+    public var socketPath: String { wire.socketPath }
+    public var configPath: String { wire.configPath }
+    public var stateDirectory: String { wire.stateDirectory }
+    public var config: Config { Config(wire: wire.config) }
+    public var alsa: Feature { wire.alsa }
+    public var udev: Feature { wire.udev }
+    public var endpointCount: Int { wire.endpointCount }
+    public var loopbackPairCount: Int { wire.loopbackPairCount }
+    public var scheduler: Scheduler? { wire.scheduler }
+    public var clients: [Client] { wire.clients.map(Client.init) }
+}
+
+// MARK: The console's spelling (`midi service status --json`)
+
+extension MidiServiceStatus: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case serviceName, serviceVersion, protocolVersion, pid, mode, uptimeSeconds, socketPath, configPath, stateDirectory,
+             config, alsa, udev, endpointCount, loopbackPairCount, scheduler, clients
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(serviceName, forKey: .serviceName)
+        try c.encode(serviceVersion, forKey: .serviceVersion)
+        try c.encode(protocolVersion, forKey: .protocolVersion)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(uptimeSeconds, forKey: .uptimeSeconds)
+        try c.encode(socketPath, forKey: .socketPath)
+        try c.encode(configPath, forKey: .configPath)
+        try c.encode(stateDirectory, forKey: .stateDirectory)
+        try c.encode(config, forKey: .config)
+        try c.encode(alsa, forKey: .alsa)
+        try c.encode(udev, forKey: .udev)
+        try c.encode(endpointCount, forKey: .endpointCount)
+        try c.encode(loopbackPairCount, forKey: .loopbackPairCount)
+        try c.encodeIfPresent(scheduler, forKey: .scheduler)
+        try c.encode(clients, forKey: .clients)
+    }
+}
+
+extension MidiServiceStatus.Config: Encodable {
+    /// The wire's spelling is the console's: the state's raw value is its word.
+    public func encode(to encoder: Encoder) throws { try wire.encode(to: encoder) }
+}
+
+extension MidiServiceStatus.Connection: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case connection, endpointDeviceId, messagesSent, messagesReceived, droppedOverflow
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(connection, forKey: .connection)
+        try c.encode(endpointDeviceId, forKey: .endpointDeviceId)
+        try c.encode(messagesSent, forKey: .messagesSent)
+        try c.encode(messagesReceived, forKey: .messagesReceived)
+        try c.encode(droppedOverflow, forKey: .droppedOverflow)
+    }
+}
+
+extension MidiServiceStatus.Client: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case clientId, name, pid, uid, gid, protocolVersion, connections, subscriptionCount, queuedBytes,
+             queueCapacityBytes, droppedMessages
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(clientId, forKey: .clientId)
+        try c.encode(name, forKey: .name)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(uid, forKey: .uid)
+        try c.encode(gid, forKey: .gid)
+        try c.encode(protocolVersion, forKey: .protocolVersion)
+        try c.encode(connections, forKey: .connections)
+        try c.encode(subscriptionCount, forKey: .subscriptionCount)
+        try c.encode(queuedBytes, forKey: .queuedBytes)
+        try c.encode(queueCapacityBytes, forKey: .queueCapacityBytes)
+        try c.encode(droppedMessages, forKey: .droppedMessages)
     }
 }

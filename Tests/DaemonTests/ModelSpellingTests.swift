@@ -104,8 +104,8 @@ struct ModelSpellingTests {
         #expect(try Self.console(MidiEndpointDeviceInformation(Self.endpoint)) == Spelling.consoleEndpoint)
         #expect(try Self.console(MidiEndpointDeviceInformation(Self.bareEndpoint)) == Spelling.consoleBareEndpoint)
         #expect(try Self.console(MidiLoopbackEndpointPair(Self.pair)) == Spelling.consolePair)
-        #expect(try Self.console(MidiLegacyPortInfo(Self.legacyPort)) == Spelling.consoleLegacyPort)
-        #expect(try Self.console(MidiRememberedConnection(Self.connection)) == Spelling.consoleConnection)
+        #expect(try Self.console(Self.legacyPort as MidiLegacyPortInfo) == Spelling.consoleLegacyPort)
+        #expect(try Self.console(Self.connection as MidiRememberedConnection) == Spelling.consoleConnection)
         #expect(try Self.console(MidiServiceStatus(Self.status)) == Spelling.consoleStatus)
     }
 
