@@ -287,7 +287,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     public var midi1Ports: Midi1PortsInfo?
     /// A USB device's own ALSA sequencer client (made by the kernel; `alsaClient` is its
     /// number) and its ports, for information.
-    public var kernelSequencerClient: KernelSequencerClientInfo?
+    public var kernelSequencerClient: SequencerClientInfo?
 
     public init(id: String, name: String, transportCode: String, deviceInstanceId: String,
                 purpose: EndpointPurpose, nativeDataFormat: EndpointNativeDataFormat,
@@ -295,7 +295,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
                 declared: DeclaredEndpointInfo? = nil, functionBlocks: [FunctionBlockInfo]? = nil,
                 groupTerminalBlocks: [GroupTerminalBlockInfo]? = nil, loopback: LoopbackEndpointDetails? = nil,
                 alsaClient: Int? = nil, openConnectionCount: Int? = nil, midi1Ports: Midi1PortsInfo? = nil,
-                kernelSequencerClient: KernelSequencerClientInfo? = nil) {
+                kernelSequencerClient: SequencerClientInfo? = nil) {
         self.id = id
         self.name = name
         self.transportCode = transportCode

@@ -127,10 +127,11 @@ public struct RememberedConnectionInfo: Hashable, Sendable, Codable {
     }
 }
 
-/// A sound card's own ALSA sequencer client, made by the kernel (`snd-seq-midi`) for a USB
-/// MIDI device: where ALSA programs find the device. Information only; the daemon does not
-/// own or rename it.
-public struct KernelSequencerClientInfo: Hashable, Sendable, Codable {
+/// An ALSA sequencer client and its ports. On the wire it is a USB device's own client, made by
+/// the kernel (`snd-seq-midi`): where ALSA programs find the device (`EndpointInfo.kernelSequencerClient`;
+/// information only — the daemon does not own or rename it). The daemon's extensions publish
+/// the bridge's loopback clients in the same shape (`MIDIDaemon.PublishedLegacyPorts`).
+public struct SequencerClientInfo: Hashable, Sendable, Codable {
     public struct Port: Hashable, Sendable, Codable {
         public var port: Int
         public var name: String

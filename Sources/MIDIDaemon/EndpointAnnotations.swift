@@ -50,21 +50,11 @@ public final class EndpointAnnotations {
 /// One endpoint's ALSA sequencer client and ports, as published by the extension that owns
 /// them (the bridge for loopbacks; the USB extension, informationally, for a card's client).
 public struct PublishedLegacyPorts: Equatable, Sendable {
-    public struct Port: Equatable, Sendable {
-        public var port: Int
-        public var name: String
-        /// 1-based group; nil when the port carries every group.
-        public var group: Int?
-        public init(port: Int, name: String, group: Int?) {
-            self.port = port
-            self.name = name
-            self.group = group
-        }
-    }
+    public typealias Port = SequencerClientInfo.Port
 
-    public var client: Int
-    public var clientName: String
-    public var ports: [Port]
+    /// The client and its ports, in the wire's shape (a USB device's is
+    /// `EndpointInfo.kernelSequencerClient` as it is).
+    public var sequencerClient: SequencerClientInfo
     /// `loopbackOwner` (the daemon's own client) or `kernelOwner` (a sound card's client).
     public var owner: String
 
@@ -73,11 +63,13 @@ public struct PublishedLegacyPorts: Equatable, Sendable {
     public static let kernelOwner = "kernel"
 
     public init(client: Int, clientName: String, ports: [Port], owner: String) {
-        self.client = client
-        self.clientName = clientName
-        self.ports = ports
+        sequencerClient = SequencerClientInfo(client: client, clientName: clientName, ports: ports)
         self.owner = owner
     }
+
+    public var client: Int { sequencerClient.client }
+    public var clientName: String { sequencerClient.clientName }
+    public var ports: [Port] { sequencerClient.ports }
 }
 
 /// What `midi connections list|forget` reach: the bridge's remembered subscriptions.

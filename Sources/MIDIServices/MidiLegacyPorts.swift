@@ -47,7 +47,7 @@ public typealias MidiLegacyPortInfo = LegacyPortEntry
 public typealias MidiRememberedConnection = RememberedConnectionInfo
 
 /// A USB device's own ALSA sequencer client (made by the kernel) and its ports.
-public typealias MidiKernelSequencerClient = KernelSequencerClientInfo
+public typealias MidiKernelSequencerClient = SequencerClientInfo
 
 extension MidiEndpointDeviceInformation {
     /// Sets (or, with nil, clears) the user's name for the MIDI 1.0 port of `group` (1-based)

@@ -41,8 +41,8 @@ struct ModelSpellingTests {
         midi1Ports: Midi1PortsInfo(umpOnly: false, namingApproach: "newStyle", restoreConnections: true, clientName: "Client",
                                    names: [Midi1PortNameInfo(port: 1, group: 1, customName: "Custom", classicName: "Group 1",
                                                              newStyleName: "Group 1 (Main)", shownName: "Custom", source: "custom")]),
-        kernelSequencerClient: KernelSequencerClientInfo(client: 24, clientName: "Synth",
-                                                         ports: [KernelSequencerClientInfo.Port(port: 0, name: "Synth MIDI 1", group: 1)]))
+        kernelSequencerClient: SequencerClientInfo(client: 24, clientName: "Synth",
+                                                         ports: [SequencerClientInfo.Port(port: 0, name: "Synth MIDI 1", group: 1)]))
 
     /// The same endpoint as a listing shows an endpoint with nothing optional: what defaults
     /// the console spells for absent parts.

@@ -21,13 +21,7 @@ extension SessionServer {
             var entries: [LegacyPortEntry] = []
             for endpoint in service.endpoints(matching: .allTypes) {
                 guard let published = annotations.legacyPorts(for: endpoint.id) else { continue }
-                for port in published.ports {
-                    entries.append(LegacyPortEntry(
-                        endpointDeviceId: endpoint.id.rawValue, endpointName: endpoint.displayName,
-                        transportCode: endpoint.transport.rawValue, client: published.client,
-                        clientName: published.clientName, port: port.port, portName: port.name, group: port.group,
-                        owner: published.owner))
-                }
+                entries += MidiService.legacyPortEntries(endpoint, published: published)
             }
             return .legacyPorts(entries)
 

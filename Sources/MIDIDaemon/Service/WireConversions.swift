@@ -34,10 +34,18 @@ extension MidiService {
     }
 
     /// A USB device's kernel client as published by the USB extension (owner "kernel").
-    static func kernelClient(_ published: PublishedLegacyPorts) -> KernelSequencerClientInfo? {
-        guard published.owner == PublishedLegacyPorts.kernelOwner else { return nil }
-        return KernelSequencerClientInfo(client: published.client, clientName: published.clientName,
-                                         ports: published.ports.map { .init(port: $0.port, name: $0.name, group: $0.group) })
+    static func kernelClient(_ published: PublishedLegacyPorts) -> SequencerClientInfo? {
+        published.owner == PublishedLegacyPorts.kernelOwner ? published.sequencerClient : nil
+    }
+
+    /// The `listLegacyPorts` rows of one endpoint: one per ALSA client:port published for it.
+    static func legacyPortEntries(_ endpoint: MidiEndpoint, published: PublishedLegacyPorts) -> [LegacyPortEntry] {
+        published.ports.map { port in
+            LegacyPortEntry(endpointDeviceId: endpoint.id.rawValue, endpointName: endpoint.displayName,
+                            transportCode: endpoint.transport.rawValue, client: published.client,
+                            clientName: published.clientName, port: port.port, portName: port.name, group: port.group,
+                            owner: published.owner)
+        }
     }
 
     /// The MIDI 1.0 port settings and name table of a loopback endpoint (docs/alsa-bridge.md).
