@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // MIDI Services for Linux — the module layout is docs/design.md §1. Arrows point from user to used:
-//   midi ──> MIDIServices ──> IPC ──> UMP
+//   midi ──> MIDIServices ──> IPC ──> UMP, MIDIRules
 //   midisrv ──> MIDIDaemon ──> ServiceCore ──> UMP
 //                          ├─> IPC
 //                          ├─> ALSASequencer ──> CALSA (alsa)
@@ -36,7 +36,7 @@ let package = Package(
         // Endpoints, transports, routing, identities, config, metadata. Never imports an OS library.
         .target(name: "ServiceCore", dependencies: ["UMP", "MIDIRules"]),
         // Daemon ⇄ client wire format and the SOCK_SEQPACKET transport it travels on.
-        .target(name: "IPC", dependencies: ["UMP", "POSIX"]),
+        .target(name: "IPC", dependencies: ["UMP", "POSIX", "MIDIRules"]),
 
         // Thin typed wrappers over the C libraries. They know nothing of loopbacks.
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),

@@ -1,26 +1,9 @@
-/// Which endpoints a listing or watcher includes — `MidiEndpointDeviceInformationFilters`, with
-/// the Windows bit values.
-public struct EndpointFilter: OptionSet, Hashable, Sendable, Codable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-
-    /// Endpoints whose native format is UMP (loopbacks).
-    public static let includeClientUMPFormatNative = EndpointFilter(rawValue: 0x0000_0001)
-    /// Endpoints whose native format is the MIDI 1.0 byte stream (USB MIDI 1.0 devices).
-    public static let includeClientByteFormatNative = EndpointFilter(rawValue: 0x0000_0002)
-    public static let includeVirtualDeviceResponder = EndpointFilter(rawValue: 0x0000_0100)
-    public static let includeDiagnosticLoopback = EndpointFilter(rawValue: 0x0001_0000)
-    public static let includeDiagnosticPing = EndpointFilter(rawValue: 0x0002_0000)
-
-    public static let allStandardEndpoints: EndpointFilter =
-        [.includeClientUMPFormatNative, .includeClientByteFormatNative, .includeVirtualDeviceResponder]
-    public static let all: EndpointFilter = [.allStandardEndpoints, .includeDiagnosticLoopback, .includeDiagnosticPing]
-}
+import MIDIRules
 
 /// `findEndpoints`.
 public struct EndpointQuery: Hashable, Sendable, Codable {
-    public var filter: EndpointFilter
-    public init(filter: EndpointFilter = .allStandardEndpoints) { self.filter = filter }
+    public var filter: MidiEndpointDeviceInformationFilters
+    public init(filter: MidiEndpointDeviceInformationFilters = .allStandardEndpoints) { self.filter = filter }
 }
 
 /// Names an endpoint: the full EndpointDeviceId, a short form (`loop_a_default`,
@@ -71,8 +54,8 @@ public struct RenameEndpointRequest: Hashable, Sendable, Codable {
 /// `endpointAdded` for every current endpoint the filter admits, then `enumerationCompleted`,
 /// then live changes — all tagged with the subscription id.
 public struct SubscribeRequest: Hashable, Sendable, Codable {
-    public var filter: EndpointFilter
-    public init(filter: EndpointFilter = .allStandardEndpoints) { self.filter = filter }
+    public var filter: MidiEndpointDeviceInformationFilters
+    public init(filter: MidiEndpointDeviceInformationFilters = .allStandardEndpoints) { self.filter = filter }
 }
 
 public struct UnsubscribeRequest: Hashable, Sendable, Codable {
@@ -83,21 +66,6 @@ public struct UnsubscribeRequest: Hashable, Sendable, Codable {
 public struct SubscriptionInfo: Hashable, Sendable, Codable {
     public var subscription: SubscriptionID
     public init(subscription: SubscriptionID) { self.subscription = subscription }
-}
-
-/// `MidiEndpointDevicePurpose`.
-public enum EndpointPurpose: String, Hashable, Sendable, Codable {
-    case normalMessageEndpoint
-    case virtualDeviceResponder
-    case diagnosticLoopback
-    case diagnosticPing
-}
-
-/// `MidiEndpointNativeDataFormat`.
-public enum EndpointNativeDataFormat: String, Hashable, Sendable, Codable {
-    case unknown
-    case byteStream
-    case universalMIDIPacket
 }
 
 /// What the transport says about the endpoint (`MidiEndpointTransportSuppliedInfo`).
@@ -271,8 +239,8 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     /// `LOOP`, `DIAG`, `USB`.
     public var transportCode: String
     public var deviceInstanceId: String
-    public var purpose: EndpointPurpose
-    public var nativeDataFormat: EndpointNativeDataFormat
+    public var purpose: MidiEndpointDevicePurpose
+    public var nativeDataFormat: MidiEndpointNativeDataFormat
     public var transportSupplied: TransportSuppliedInfo
     public var userSupplied: UserSuppliedInfo?
     public var declared: DeclaredEndpointInfo?
@@ -290,7 +258,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     public var kernelSequencerClient: SequencerClientInfo?
 
     public init(id: String, name: String, transportCode: String, deviceInstanceId: String,
-                purpose: EndpointPurpose, nativeDataFormat: EndpointNativeDataFormat,
+                purpose: MidiEndpointDevicePurpose, nativeDataFormat: MidiEndpointNativeDataFormat,
                 transportSupplied: TransportSuppliedInfo, userSupplied: UserSuppliedInfo? = nil,
                 declared: DeclaredEndpointInfo? = nil, functionBlocks: [FunctionBlockInfo]? = nil,
                 groupTerminalBlocks: [GroupTerminalBlockInfo]? = nil, loopback: LoopbackEndpointDetails? = nil,
@@ -315,17 +283,9 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     }
 }
 
-extension EndpointFilter {
-    /// Whether this filter admits `endpoint` — the rule the daemon applies to listings and
-    /// watcher subscriptions (and that a client may apply locally).
+extension MidiEndpointDeviceInformationFilters {
+    /// Whether this filter admits `endpoint` (`admits(purpose:nativeDataFormat:)`).
     public func admits(_ endpoint: EndpointInfo) -> Bool {
-        switch endpoint.purpose {
-        case .diagnosticLoopback: return contains(.includeDiagnosticLoopback)
-        case .diagnosticPing: return contains(.includeDiagnosticPing)
-        case .virtualDeviceResponder: return contains(.includeVirtualDeviceResponder)
-        case .normalMessageEndpoint:
-            return endpoint.nativeDataFormat == .byteStream
-                ? contains(.includeClientByteFormatNative) : contains(.includeClientUMPFormatNative)
-        }
+        admits(purpose: endpoint.purpose, nativeDataFormat: endpoint.nativeDataFormat)
     }
 }

@@ -270,7 +270,7 @@ public final class Daemon {
 
     /// What `systemctl status` shows while the daemon runs.
     private var readyStatus: String {
-        "serving \(service.endpoints(matching: .allTypes).count) endpoints on \(servedSocketPath)"
+        "serving \(service.endpoints(matching: .all).count) endpoints on \(servedSocketPath)"
     }
 
     /// With `WatchdogSec=` set, `WATCHDOG=1` goes out from the event loop at half the interval
@@ -335,7 +335,7 @@ public final class Daemon {
     // MARK: Status
 
     private func status() -> ServiceStatus {
-        let endpoints = service.endpoints(matching: .allTypes)
+        let endpoints = service.endpoints(matching: .all)
         return ServiceStatus(
             serviceName: SessionServer.serviceName, serviceVersion: Self.version,
             protocolVersion: ProtocolVersion.current.description, pid: getpid(), mode: options.mode.rawValue,

@@ -1,4 +1,5 @@
 import IPC
+import MIDIRules
 import Synchronization
 
 /// Follows endpoints as they come and go (`MidiEndpointDeviceWatcher`).

@@ -1,4 +1,5 @@
 import IPC
+import MIDIRules
 
 // The parts of `MidiEndpointDeviceInformation`, named as in the Windows SDK. The service's
 // description of an endpoint arrives as IPC's wire model (`EndpointInfo`, docs/ipc.md); the SDK
@@ -8,14 +9,14 @@ import IPC
 // are pinned by Tests/DaemonTests/ModelSpellingTests.swift (docs/design.md, "One endpoint model").
 
 /// Which endpoints a listing or watcher includes (`MidiEndpointDeviceInformationFilters`),
-/// with the Windows bit values.
-public typealias MidiEndpointDeviceInformationFilters = EndpointFilter
+/// with the Windows bit values (`MIDIRules`, shared with the service).
+public typealias MidiEndpointDeviceInformationFilters = MIDIRules.MidiEndpointDeviceInformationFilters
 
-/// `MidiEndpointDevicePurpose`.
-public typealias MidiEndpointDevicePurpose = EndpointPurpose
+/// `MidiEndpointDevicePurpose` (`MIDIRules`, shared with the service).
+public typealias MidiEndpointDevicePurpose = MIDIRules.MidiEndpointDevicePurpose
 
-/// `MidiEndpointNativeDataFormat`.
-public typealias MidiEndpointNativeDataFormat = EndpointNativeDataFormat
+/// `MidiEndpointNativeDataFormat` (`MIDIRules`, shared with the service).
+public typealias MidiEndpointNativeDataFormat = MIDIRules.MidiEndpointNativeDataFormat
 
 /// Direction of a function block or group terminal block, seen from the endpoint.
 public typealias MidiBlockDirection = BlockDirection

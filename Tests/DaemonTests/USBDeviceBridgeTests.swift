@@ -22,7 +22,7 @@ struct USBDeviceBridgeTests {
         #expect(endpoint.transport == .usb)
         #expect(endpoint.deviceInstanceId.rawValue == #"USB\VID_1209&PID_4D49\SER-0001"#)
         #expect(endpoint.groupTerminalBlocks.count == 4)
-        #expect(rig.service.endpoints(matching: .standard).map(\.id) == [id1])
+        #expect(rig.service.endpoints(matching: .allStandardEndpoints).map(\.id) == [id1])
         guard case .added(let added)? = rig.events.last else { Issue.record("no added event"); return }
         #expect(added.id == id1)
         #expect(rig.log.contains("USB MIDI device arrived", level: .info))

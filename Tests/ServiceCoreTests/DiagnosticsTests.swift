@@ -11,7 +11,7 @@ struct DiagnosticsTests {
         #expect(service.endpoints(matching: .includeDiagnosticLoopback).map(\.id)
                 == [.diagnosticsLoopbackA, .diagnosticsLoopbackB])
         #expect(service.endpoints(matching: .includeDiagnosticPing).map(\.id) == [.diagnosticsPing])
-        #expect(service.endpoints(matching: .allTypes).count == 3)
+        #expect(service.endpoints(matching: .all).count == 3)
 
         let a = try #require(service.endpoint(.diagnosticsLoopbackA))
         #expect(a.displayName == "Service Test Loopback A")
@@ -24,7 +24,7 @@ struct DiagnosticsTests {
 
         try service.createLoopbackPair(try seedPair1(), origin: .transient)
         #expect(service.endpoints().count == 2)
-        #expect(service.endpoints(matching: [.includeClientUmpFormatNative, .includeDiagnosticPing]).count == 3)
+        #expect(service.endpoints(matching: [.includeClientUMPFormatNative, .includeDiagnosticPing]).count == 3)
         #expect(service.endpoints(matching: .includeClientByteFormatNative).isEmpty)
     }
 

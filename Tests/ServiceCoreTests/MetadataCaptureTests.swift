@@ -178,7 +178,7 @@ struct MetadataCaptureTests {
         let id = EndpointDeviceId(instance: "usb_1209_4d49_ser-0001")
         let handle = try service.addDeviceEndpoint(DeviceEndpointDescriptor(
             id: id, transport: .usb, deviceInstanceId: .usb(vendorId: 0x1209, productId: 0x4D49, instance: "SER-0001"),
-            nativeDataFormat: .universalMidiPacket, transportSupplied: TransportSuppliedInfo(name: "Pico"),
+            nativeDataFormat: .universalMIDIPacket, transportSupplied: TransportSuppliedInfo(name: "Pico"),
             groupTerminalBlocks: [], groupCount: 16), device: Sink())
         for packet in UMPStreamText.endpointNamePackets("Pico MIDI 2") {
             _ = service.receiveFromDevice(TimestampedUMP(timestamp: 0, packet: packet), on: handle)

@@ -61,7 +61,7 @@ struct ServiceRegistryTests {
         let id = EndpointDeviceId(instance: "usb_1209_4d49_ser-0001")
         let descriptor = DeviceEndpointDescriptor(
             id: id, transport: .usb, deviceInstanceId: .usb(vendorId: 0x1209, productId: 0x4D49, instance: "SER-0001"),
-            nativeDataFormat: .midi1ByteStream,
+            nativeDataFormat: .byteStream,
             transportSupplied: TransportSuppliedInfo(name: "Pico Synth", serialNumber: "SER-0001",
                                                      vendorId: 0x1209, productId: 0x4D49, manufacturer: "pid.codes"),
             groupTerminalBlocks: [GroupTerminalBlock(number: 1, name: "In", direction: .input, firstGroup: 0, groupCount: 1,
@@ -72,7 +72,7 @@ struct ServiceRegistryTests {
         let handle = try service.addDeviceEndpoint(descriptor, device: device)
         #expect(throws: DeviceEndpointError.duplicateEndpointId(id)) { try service.addDeviceEndpoint(descriptor, device: device) }
         #expect(service.endpoints().map(\.id) == [id])
-        #expect(service.endpoints(matching: .includeClientUmpFormatNative).isEmpty)
+        #expect(service.endpoints(matching: .includeClientUMPFormatNative).isEmpty)
         #expect(service.endpoint(id)?.deviceInstanceId.rawValue == #"USB\VID_1209&PID_4D49\SER-0001"#)
 
         let app1 = RecordingReceiver(), app2 = RecordingReceiver()

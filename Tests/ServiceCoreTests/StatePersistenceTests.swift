@@ -101,7 +101,7 @@ struct StatePersistenceTests {
         #expect(error?.line == 3)
         #expect(error?.column == 13)     // the second comma
         #expect(error?.description.contains("line 3") == true)
-        #expect(service.endpoints(matching: .allTypes).count == 3)
+        #expect(service.endpoints(matching: .all).count == 3)
     }
 
     @Test("state entries with odd values are skipped, the rest kept; unicode and escapes survive, control characters are removed")

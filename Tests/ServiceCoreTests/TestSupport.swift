@@ -61,7 +61,7 @@ struct RegistrySnapshot: Equatable {
     var endpoints: [MidiEndpoint]
     var pairs: [LoopbackPairInfo]
     init(_ service: MidiService) {
-        endpoints = service.endpoints(matching: .allTypes)
+        endpoints = service.endpoints(matching: .all)
         pairs = service.loopbackPairs
     }
 }

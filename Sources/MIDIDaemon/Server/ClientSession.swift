@@ -1,6 +1,7 @@
 import Glibc
 import IPC
 import Logging
+import MIDIRules
 import ServiceCore
 import UMP
 
@@ -94,7 +95,7 @@ final class ClientSession {
     var token: EventLoop.Token?
     var connections: [ConnectionHandle: OpenConnection] = [:]
     private var nextHandle: UInt32 = 0
-    var subscriptions: [SubscriptionID: EndpointFilter] = [:]
+    var subscriptions: [SubscriptionID: MidiEndpointDeviceInformationFilters] = [:]
     private var nextSubscription: UInt32 = 0
     /// Messages meant for this client that its full queue could not take.
     @exclusivity(unchecked) var droppedMessages: UInt64 = 0

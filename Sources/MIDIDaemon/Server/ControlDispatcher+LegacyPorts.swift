@@ -19,7 +19,7 @@ extension SessionServer {
 
         case .listLegacyPorts:
             var entries: [LegacyPortEntry] = []
-            for endpoint in service.endpoints(matching: .allTypes) {
+            for endpoint in service.endpoints(matching: .all) {
                 guard let published = annotations.legacyPorts(for: endpoint.id) else { continue }
                 entries += MidiService.legacyPortEntries(endpoint, published: published)
             }

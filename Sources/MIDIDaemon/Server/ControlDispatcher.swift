@@ -64,7 +64,7 @@ extension SessionServer {
             return .loopbackPairs(service.loopbackPairs.map(service.wirePair))
 
         case .findEndpoints(let query):
-            return .endpoints(service.endpoints(matching: query.filter.core).map(wireEndpoint))
+            return .endpoints(service.endpoints(matching: query.filter).map(wireEndpoint))
 
         case .endpointProperties(let reference):
             return .endpoint(try wireEndpoint(resolving: reference.endpoint))

@@ -1,6 +1,7 @@
 import Glibc
 import IPC
 import Logging
+import MIDIRules
 import ServiceCore
 import UMP
 
@@ -66,7 +67,7 @@ final class SessionServer {
         self.logger = logger
         self.annotations = annotations
         authorization = Authorization(configPath: options.configPath)
-        for endpoint in service.endpoints(matching: .allTypes) { knownEndpoints[endpoint.id.rawValue] = wireEndpoint(endpoint) }
+        for endpoint in service.endpoints(matching: .all) { knownEndpoints[endpoint.id.rawValue] = wireEndpoint(endpoint) }
         observerToken = service.addObserver { [unowned self] change in self.endpointChanged(change) }
         annotations.changed = { [unowned self] id, property in self.annotationChanged(id, property) }
         listenerToken = loop.registerDescriptor(listener.fileDescriptor) { [unowned self] _ in self.acceptClients() }
@@ -504,7 +505,7 @@ final class SessionServer {
         service.closeConnection(connection.serviceID)
     }
 
-    func subscribe(_ filter: EndpointFilter, for session: ClientSession) -> SubscriptionID {
+    func subscribe(_ filter: MidiEndpointDeviceInformationFilters, for session: ClientSession) -> SubscriptionID {
         let subscription = session.makeSubscription()
         session.subscriptions[subscription] = filter
         return subscription
@@ -513,7 +514,7 @@ final class SessionServer {
     /// After the `subscribed` reply: the initial enumeration, then `enumerationCompleted`.
     func sendInitialEnumeration(_ subscription: SubscriptionID, for session: ClientSession) {
         guard let filter = session.subscriptions[subscription] else { return }
-        for endpoint in service.endpoints(matching: filter.core) {
+        for endpoint in service.endpoints(matching: filter) {
             session.sendControl(.event(subscription, .endpointAdded(wireEndpoint(endpoint))))
         }
         session.sendControl(.event(subscription, .enumerationCompleted))

@@ -18,8 +18,8 @@ extension MidiService {
         let declared = endpoint.declared
         return EndpointInfo(
             id: endpoint.id.rawValue, name: endpoint.displayName, transportCode: endpoint.transport.rawValue,
-            deviceInstanceId: endpoint.deviceInstanceId.rawValue, purpose: endpoint.purpose.wire,
-            nativeDataFormat: endpoint.nativeDataFormat == .midi1ByteStream ? .byteStream : .universalMIDIPacket,
+            deviceInstanceId: endpoint.deviceInstanceId.rawValue, purpose: endpoint.purpose,
+            nativeDataFormat: endpoint.nativeDataFormat,
             transportSupplied: IPC.TransportSuppliedInfo(
                 name: supplied.name, description: supplied.description.isEmpty ? nil : supplied.description,
                 serialNumber: supplied.serialNumber, manufacturerName: supplied.manufacturer,
@@ -77,20 +77,6 @@ extension MidiService {
                                     endpointB: summary(.b), isPersistent: pair.origin == .configured,
                                     isMuted: pair.isMuted, groupCount: pair.groupCount)
     }
-}
-
-extension MidiEndpointDevicePurpose {
-    var wire: EndpointPurpose {
-        switch self {
-        case .normalMessageEndpoint: return .normalMessageEndpoint
-        case .diagnosticLoopback: return .diagnosticLoopback
-        case .diagnosticPing: return .diagnosticPing
-        }
-    }
-}
-
-extension EndpointFilter {
-    var core: MidiEndpointDeviceInformationFilter { MidiEndpointDeviceInformationFilter(rawValue: rawValue) }
 }
 
 extension DeclaredEndpointState {

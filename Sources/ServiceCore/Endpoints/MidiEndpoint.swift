@@ -1,3 +1,5 @@
+import MIDIRules
+
 /// A snapshot of one endpoint as the service knows it (the Linux side of
 /// `MidiEndpointDeviceInformation`). Every endpoint is bidirectional UMP and multi-client
 /// (docs/design.md §3). Snapshots are values: they do not change when the endpoint does — watch
@@ -29,7 +31,7 @@ public struct MidiEndpoint: Sendable, Equatable {
 
     public init(id: EndpointDeviceId, transport: TransportCode, deviceInstanceId: DeviceInstanceId,
                 purpose: MidiEndpointDevicePurpose = .normalMessageEndpoint,
-                nativeDataFormat: MidiEndpointNativeDataFormat = .universalMidiPacket,
+                nativeDataFormat: MidiEndpointNativeDataFormat = .universalMIDIPacket,
                 transportSupplied: TransportSuppliedInfo, declared: DeclaredEndpointState = .init(),
                 groupTerminalBlocks: [GroupTerminalBlock] = [], customization: EndpointCustomization = .init(),
                 groupCount: Int = 16, loopbackAssociationId: AssociationId? = nil,
@@ -66,37 +68,27 @@ public struct MidiEndpoint: Sendable, Equatable {
     }
 
     /// Diagnostic loopback A/B and ping: not listed unless a filter asks for them.
-    public var isDiagnostic: Bool { purpose != .normalMessageEndpoint }
+    public var isDiagnostic: Bool { purpose == .diagnosticLoopback || purpose == .diagnosticPing }
 
     /// Whether `filter` selects this endpoint (`MidiEndpointDeviceInformation.FindAll(filter)`).
-    public func matches(_ filter: MidiEndpointDeviceInformationFilter) -> Bool {
-        switch purpose {
-        case .diagnosticLoopback: return filter.contains(.includeDiagnosticLoopback)
-        case .diagnosticPing: return filter.contains(.includeDiagnosticPing)
-        case .normalMessageEndpoint:
-            switch nativeDataFormat {
-            case .universalMidiPacket: return filter.contains(.includeClientUmpFormatNative)
-            case .midi1ByteStream: return filter.contains(.includeClientByteFormatNative)
-            }
-        }
+    public func matches(_ filter: MidiEndpointDeviceInformationFilters) -> Bool {
+        filter.admits(purpose: purpose, nativeDataFormat: nativeDataFormat)
     }
-}
-
-/// What an endpoint is for (`MidiEndpointDevicePurpose`).
-public enum MidiEndpointDevicePurpose: String, Sendable, Equatable, CaseIterable {
-    case normalMessageEndpoint
-    case diagnosticLoopback
-    case diagnosticPing
-}
-
-/// The data format the endpoint speaks natively: loopbacks and diagnostics are UMP; USB MIDI 1.0
-/// devices are byte streams translated by the service.
-public enum MidiEndpointNativeDataFormat: String, Sendable, Equatable, CaseIterable {
-    case universalMidiPacket
-    case midi1ByteStream
 }
 
 extension StringProtocol {
     /// Empty or only whitespace.
     var isBlank: Bool { allSatisfy(\.isWhitespace) }
+}
+
+// The spellings the ALSA bridge (`endpoints(matching: .standard)`) and the USB endpoint plan
+// (`nativeDataFormat: .midi1ByteStream`) use, from before the classification moved to MIDIRules
+// (issue 13); those files are being changed by other work, so they keep their words until
+// they switch to `.allStandardEndpoints` and `.byteStream`.
+extension MidiEndpointDeviceInformationFilters {
+    public static let standard = allStandardEndpoints
+}
+
+extension MidiEndpointNativeDataFormat {
+    public static let midi1ByteStream = byteStream
 }

@@ -1,3 +1,4 @@
+import MIDIRules
 import UMP
 
 /// An endpoint a transport in the daemon owns (a USB MIDI device…), as it announces it.

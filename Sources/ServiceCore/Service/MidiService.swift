@@ -1,3 +1,4 @@
+import MIDIRules
 import UMP
 
 /// The runtime of the service: the endpoint registry, loopback and diagnostic transports, the
@@ -68,7 +69,7 @@ public final class MidiService {
     // MARK: Listing
 
     /// Endpoints selected by `filter`, in the order they appeared.
-    public func endpoints(matching filter: MidiEndpointDeviceInformationFilter = .standard) -> [MidiEndpoint] {
+    public func endpoints(matching filter: MidiEndpointDeviceInformationFilters = .allStandardEndpoints) -> [MidiEndpoint] {
         orderedNodes.compactMap { $0.model.matches(filter) ? $0.model : nil }
     }
 

@@ -1,3 +1,4 @@
+import MIDIRules
 import UMP
 
 /// The diagnostics transport (DIAG, `{ac9b5417-3fe0-4e62-960f-034ee4235a1a}`, seed 003): two
