@@ -1,5 +1,6 @@
 import ALSASequencer
 import Foundation
+import POSIX
 import Testing
 
 #if canImport(Glibc)
@@ -56,16 +57,65 @@ extension SequencerClient {
     }
 }
 
+/// Starts `executable` with `arguments`, its standard output (and error) on `output` when given.
+///
+/// posix_spawn, not Foundation's `Process`: `Process` watches its child through a CFRunLoop
+/// socket pair, and in a fresh-root VM run the test process once stalled after Foundation printed
+/// "Could not create wakeup socket pair for CFSocket!!!". Here a failure is a thrown
+/// `SystemError` naming the program, and waiting is a plain `waitpid`.
+func spawn(_ executable: String, _ arguments: [String], output: Int32? = nil, error: Int32? = nil) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if let output { posix_spawn_file_actions_adddup2(&actions, output, 1) }
+    if let error { posix_spawn_file_actions_adddup2(&actions, error, 2) }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard result == 0 else {
+        throw SystemError(operation: "posix_spawn \(executable)", errno: Errno(rawValue: result))
+    }
+    return pid
+}
+
+/// Waits for `pid` to end; its exit status as `waitpid` gives it.
+@discardableResult
+func waitForExit(_ pid: pid_t) throws -> Int32 {
+    var status: Int32 = 0
+    guard retryingOnInterrupt({ waitpid(pid, &status, 0) }) == pid else {
+        throw SystemError.current("waitpid \(pid)")
+    }
+    return status
+}
+
 /// Runs a program to completion and returns its standard output.
 func run(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    var ends: [Int32] = [0, 0]
+    guard pipe(&ends) == 0 else { throw SystemError.current("pipe for \(executable)") }
+    // Close-on-exec both ends: the child gets the write end only as its fd 1 (dup2 clears it).
+    _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+    _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+    let pid: pid_t
+    do {
+        pid = try spawn(executable, arguments, output: ends[1])
+    } catch {
+        close(ends[0]); close(ends[1])
+        throw error
+    }
+    close(ends[1])
+    defer { close(ends[0]) }
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { buffer in
+            retryingOnInterrupt { read(ends[0], buffer.baseAddress, buffer.count) }
+        }
+        if n < 0 { throw SystemError.current("read the output of \(executable)") }
+        if n == 0 { break }
+        data.append(contentsOf: chunk[0..<n])
+    }
+    try waitForExit(pid)
     return String(decoding: data, as: UTF8.self)
 }
 
@@ -113,26 +163,21 @@ func uniqueName(_ base: String) -> String {
 /// Ended with SIGKILL: children of the test runner inherit its blocked signal mask, so
 /// SIGINT/SIGTERM would never arrive. Run programs that buffer stdout under `stdbuf -oL`.
 final class BackgroundProgram {
-    let process = Process()
-    let outputURL: URL
+    let pid: pid_t
+    let outputPath: String
+    private var running = true
 
     init(_ executable: String, _ arguments: [String]) throws {
-        outputURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("bg-\(getpid())-\(UInt32.random(in: 0..<1_000_000)).out")
-        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil) else {
-            throw TestTimeout(description: "cannot create \(outputURL.path)")
-        }
-        let handle = try FileHandle(forWritingTo: outputURL)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
+        outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("bg-\(getpid())-\(UInt32.random(in: 0..<1_000_000)).out").path
+        let fd = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SystemError.current("open \(outputPath)") }
+        defer { close(fd) }
+        pid = try spawn(executable, arguments, output: fd, error: fd)
     }
 
     var output: String {
-        (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+        (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
     /// Polls the output until `done` accepts it; throws with the output so far on timeout.
@@ -151,10 +196,11 @@ final class BackgroundProgram {
     }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if running {
+            running = false
+            kill(pid, SIGKILL)
+            _ = try? waitForExit(pid)
         }
-        try? FileManager.default.removeItem(at: outputURL)
+        unlink(outputPath)
     }
 }
