@@ -69,7 +69,7 @@ public struct SubscriptionInfo: Hashable, Sendable, Codable {
 }
 
 /// What the transport says about the endpoint (`MidiEndpointTransportSuppliedInfo`).
-public struct TransportSuppliedInfo: Hashable, Sendable, Codable {
+public struct TransportSuppliedDetails: Hashable, Sendable, Codable {
     public var name: String
     public var description: String?
     public var serialNumber: String?
@@ -241,7 +241,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
     public var deviceInstanceId: String
     public var purpose: MidiEndpointDevicePurpose
     public var nativeDataFormat: MidiEndpointNativeDataFormat
-    public var transportSupplied: TransportSuppliedInfo
+    public var transportSupplied: TransportSuppliedDetails
     public var userSupplied: UserSuppliedInfo?
     public var declared: DeclaredEndpointInfo?
     public var functionBlocks: [FunctionBlockInfo]?
@@ -259,7 +259,7 @@ public struct EndpointInfo: Hashable, Sendable, Codable {
 
     public init(id: String, name: String, transportCode: String, deviceInstanceId: String,
                 purpose: MidiEndpointDevicePurpose, nativeDataFormat: MidiEndpointNativeDataFormat,
-                transportSupplied: TransportSuppliedInfo, userSupplied: UserSuppliedInfo? = nil,
+                transportSupplied: TransportSuppliedDetails, userSupplied: UserSuppliedInfo? = nil,
                 declared: DeclaredEndpointInfo? = nil, functionBlocks: [FunctionBlockInfo]? = nil,
                 groupTerminalBlocks: [GroupTerminalBlockInfo]? = nil, loopback: LoopbackEndpointDetails? = nil,
                 alsaClient: Int? = nil, openConnectionCount: Int? = nil, midi1Ports: Midi1PortsInfo? = nil,

@@ -30,7 +30,7 @@ public typealias MidiDeclaredDeviceIdentity = DeclaredDeviceIdentity
 
 /// What the transport says about an endpoint (`MidiEndpointTransportSuppliedInfo`).
 public struct MidiEndpointTransportSuppliedInfo: Sendable, Hashable {
-    let wire: TransportSuppliedInfo
+    let wire: TransportSuppliedDetails
     /// `LOOP`, `DIAG`, `USB`.
     public let transportCode: String
 

@@ -23,7 +23,7 @@ struct EndpointCommand: ParsableCommand {
           midi endpoint loop_b_default monitor
           midi endpoint loop_a_default rename "Synth In"
         """,
-        subcommands: [EndpointList.self, EndpointProperties.self, EndpointSendMessage.self, EndpointMonitor.self,
+        subcommands: [EndpointList.self, EndpointPropertiesCommand.self, EndpointSendMessage.self, EndpointMonitor.self,
                       EndpointRename.self, EndpointRenamePort.self, EndpointClearDeclared.self],
         aliases: ["ep"])
 }
@@ -98,7 +98,7 @@ struct EndpointListing: ParsableArguments {
     }
 }
 
-struct EndpointProperties: ParsableCommand {
+struct EndpointPropertiesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "properties",
         abstract: "Show everything known about one endpoint.",

@@ -283,7 +283,7 @@ import UMP
     // MARK: Port layout
 
     func loopbackEndpoint(name: String, groupCount: Int = 16, functionBlocks: [DeclaredFunctionBlock] = [],
-                          customName: String? = nil, approach: Midi1PortNamingApproach = .builtInDefault,
+                          customName: String? = nil, approach: LegacyPortNamingApproach = .builtInDefault,
                           umpOnly: Bool = false) -> MidiEndpoint {
         var declared = DeclaredEndpointState()
         declared.functionBlocks = functionBlocks

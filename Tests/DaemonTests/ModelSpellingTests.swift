@@ -18,7 +18,7 @@ struct ModelSpellingTests {
         id: #"\\?\swd#midisrv#midiu_loop_a_3263827#{e7cce071-3c03-423f-88d3-f1045d02552b}"#,
         name: "Perm Loopback 1A", transportCode: "LOOP", deviceInstanceId: "MIDIU_LOOP_TRANSPORT",
         purpose: .normalMessageEndpoint, nativeDataFormat: .universalMIDIPacket,
-        transportSupplied: TransportSuppliedInfo(name: "Perm Loopback 1A", description: "made in the config file",
+        transportSupplied: TransportSuppliedDetails(name: "Perm Loopback 1A", description: "made in the config file",
                                                  serialNumber: "3263827", manufacturerName: "Linux",
                                                  vendorId: 0x1209, productId: 0x4D49),
         userSupplied: UserSuppliedInfo(name: "Mine", description: "renamed"),
@@ -48,7 +48,7 @@ struct ModelSpellingTests {
     /// the console spells for absent parts.
     static let bareEndpoint = EndpointInfo(
         id: "bare-id", name: "Bare", transportCode: "DIAG", deviceInstanceId: "MIDIU_DIAG_TRANSPORT",
-        purpose: .diagnosticPing, nativeDataFormat: .byteStream, transportSupplied: TransportSuppliedInfo(name: "Bare"))
+        purpose: .diagnosticPing, nativeDataFormat: .byteStream, transportSupplied: TransportSuppliedDetails(name: "Bare"))
 
     static let pair = LoopbackPairInfo(
         associationId: "{0C1B3439-593F-4B7A-8950-4698D97B0897}",

@@ -7,7 +7,7 @@ enum Fixtures {
         id: #"\\?\swd#midisrv#midiu_loop_a_3263827#{e7cce071-3c03-423f-88d3-f1045d02552b}"#,
         name: "Perm Loopback 1A", transportCode: "LOOP", deviceInstanceId: "MIDIU_LOOP_TRANSPORT",
         purpose: .normalMessageEndpoint, nativeDataFormat: .universalMIDIPacket,
-        transportSupplied: TransportSuppliedInfo(name: "Perm Loopback 1A", description: "made in the config file",
+        transportSupplied: TransportSuppliedDetails(name: "Perm Loopback 1A", description: "made in the config file",
                                                  serialNumber: "3263827", manufacturerName: "Linux",
                                                  vendorId: 0x1209, productId: 0x4D49),
         userSupplied: UserSuppliedInfo(name: "Mine ✓", description: "renamed"),

@@ -17,8 +17,8 @@ struct EndpointDeviceIdSuffixTests {
         let (service, _) = makeService()
         let ids = try service.createLoopbackPair(
             LoopbackPairDefinition(associationId: AssociationId.random(),
-                                   endpointA: LoopbackEndpointDefinition(name: "A", uniqueIdentifier: UniqueIdentifier(validating: "s1")),
-                                   endpointB: LoopbackEndpointDefinition(name: "B", uniqueIdentifier: UniqueIdentifier(validating: "s1"))),
+                                   endpointA: LoopbackSideDefinition(name: "A", uniqueIdentifier: UniqueIdentifier(validating: "s1")),
+                                   endpointB: LoopbackSideDefinition(name: "B", uniqueIdentifier: UniqueIdentifier(validating: "s1"))),
             origin: .transient)
         #expect(try service.resolveEndpoint(#"\\?\swd#midisrv#midiu_loop_b_s1"#) == ids.b)
     }

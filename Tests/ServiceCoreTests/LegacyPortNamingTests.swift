@@ -4,7 +4,7 @@ import Testing
 /// The MIDI 1.0 port naming rules (docs/alsa-bridge.md, "Naming") and their configuration keys.
 @Suite("Legacy port naming")
 struct LegacyPortNamingTests {
-    func endpoint(name: String = "Perm Loopback 1A", approach: Midi1PortNamingApproach = .builtInDefault,
+    func endpoint(name: String = "Perm Loopback 1A", approach: LegacyPortNamingApproach = .builtInDefault,
                   custom: String? = nil, declaredName: String? = nil, blocks: [DeclaredFunctionBlock] = [],
                   portNames: [UInt8: String] = [:], groupCount: Int = 4) -> MidiEndpoint {
         var declared = DeclaredEndpointState()
@@ -35,7 +35,7 @@ struct LegacyPortNamingTests {
     }
 
     @Test func customPortNamesWinUnderBothApproachesAndTheTableSaysWhy() {
-        for approach in Midi1PortNamingApproach.allCases {
+        for approach in LegacyPortNamingApproach.allCases {
             let names = LegacyPortNames(endpoint: endpoint(approach: approach, blocks: keys, portNames: [0: "Drums"]))
             #expect(names.groups[0].shown == "Drums")
             #expect(names.groups[0].source == "custom")

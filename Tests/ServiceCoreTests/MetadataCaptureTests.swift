@@ -82,11 +82,11 @@ struct MetadataCaptureTests {
         send(UMPStreamMessage.streamConfigurationRequest(StreamConfiguration(protocol: .midi1)).packet)
 
         let declared = try #require(service.endpoint(.diagnosticsLoopbackA)?.declared)
-        #expect(declared.endpointInfo == DeclaredEndpointInfo(
+        #expect(declared.endpointInfo == CapturedEndpointInfo(
             umpVersionMajor: 1, umpVersionMinor: 1, hasStaticFunctionBlocks: true, functionBlockCount: 2,
             supportsMidi2Protocol: true, supportsMidi1Protocol: true,
             supportsReceivingJitterReductionTimestamps: true, supportsSendingJitterReductionTimestamps: false))
-        #expect(declared.deviceIdentity == DeclaredDeviceIdentity(
+        #expect(declared.deviceIdentity == CapturedDeviceIdentity(
             systemExclusiveIdByte1: 0x00, systemExclusiveIdByte2: 0x21, systemExclusiveIdByte3: 0x09,
             deviceFamilyLsb: 0x23, deviceFamilyMsb: 0x02, deviceFamilyModelNumberLsb: 0x56, deviceFamilyModelNumberMsb: 0x08,
             softwareRevisionLevelByte1: 1, softwareRevisionLevelByte2: 2, softwareRevisionLevelByte3: 3,

@@ -241,11 +241,11 @@ struct StatePersistenceTests {
         let synth = try #require(service.endpoint(.diagnosticsLoopbackA))
         #expect(synth.displayName == "Synth")
         #expect(synth.declared == DeclaredEndpointState(
-            endpointInfo: DeclaredEndpointInfo(umpVersionMajor: 1, umpVersionMinor: 1, hasStaticFunctionBlocks: true,
+            endpointInfo: CapturedEndpointInfo(umpVersionMajor: 1, umpVersionMinor: 1, hasStaticFunctionBlocks: true,
                                                functionBlockCount: 2, supportsMidi2Protocol: true, supportsMidi1Protocol: true,
                                                supportsReceivingJitterReductionTimestamps: false,
                                                supportsSendingJitterReductionTimestamps: true),
-            deviceIdentity: DeclaredDeviceIdentity(systemExclusiveIdByte1: 0x7D, systemExclusiveIdByte2: 0x00, systemExclusiveIdByte3: 0x01,
+            deviceIdentity: CapturedDeviceIdentity(systemExclusiveIdByte1: 0x7D, systemExclusiveIdByte2: 0x00, systemExclusiveIdByte3: 0x01,
                                                    deviceFamilyLsb: 0x02, deviceFamilyMsb: 0x03,
                                                    deviceFamilyModelNumberLsb: 0x04, deviceFamilyModelNumberMsb: 0x05,
                                                    softwareRevisionLevelByte1: 0x06, softwareRevisionLevelByte2: 0x07,

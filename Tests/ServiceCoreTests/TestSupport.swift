@@ -43,8 +43,8 @@ func makePair(_ association: String, _ nameA: String, _ idA: String, _ nameB: St
           groupCount: Int = 16) throws -> LoopbackPairDefinition {
     LoopbackPairDefinition(
         associationId: try guid(association),
-        endpointA: LoopbackEndpointDefinition(name: nameA, description: "A side", uniqueIdentifier: try uid(idA)),
-        endpointB: LoopbackEndpointDefinition(name: nameB, description: "B side", uniqueIdentifier: try uid(idB)),
+        endpointA: LoopbackSideDefinition(name: nameA, description: "A side", uniqueIdentifier: try uid(idA)),
+        endpointB: LoopbackSideDefinition(name: nameB, description: "B side", uniqueIdentifier: try uid(idB)),
         groupCount: groupCount)
 }
 
@@ -59,7 +59,7 @@ func seedPair2() throws -> LoopbackPairDefinition {
 /// What a listing looks like, for "nothing changed" checks.
 struct RegistrySnapshot: Equatable {
     var endpoints: [MidiEndpoint]
-    var pairs: [LoopbackPairInfo]
+    var pairs: [RegisteredLoopbackPair]
     init(_ service: MidiService) {
         endpoints = service.endpoints(matching: .all)
         pairs = service.loopbackPairs

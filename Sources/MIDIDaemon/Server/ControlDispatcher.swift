@@ -117,7 +117,7 @@ extension SessionServer {
         }
     }
 
-    private func wirePair(_ id: AssociationId) throws(ControlError) -> IPC.LoopbackPairInfo {
+    private func wirePair(_ id: AssociationId) throws(ControlError) -> LoopbackPairInfo {
         guard let pair = service.loopbackPair(id) else { throw ControlError(code: .notFound, message: "no loopback pair \(id)") }
         return service.wirePair(pair)
     }
@@ -152,12 +152,12 @@ extension SessionServer {
                 return nil
             }
         }
-        func endpoint(_ definition: IPC.LoopbackEndpointDefinition, _ side: String) -> ConfiguredLoopbackPair.Endpoint? {
+        func endpoint(_ definition: LoopbackEndpointDefinition, _ side: String) -> ConfiguredLoopbackPair.Endpoint? {
             guard let id = uniqueId(definition.uniqueIdentifier, side) else { return nil }
             var options = LegacyPortOptions(umpOnly: definition.umpOnly, restoreConnections: definition.restoreConnections)
-            if let word = definition.namingApproach, word != Midi1PortNamingApproach.defaultWord {
-                guard let approach = Midi1PortNamingApproach(rawValue: word) else {
-                    let words = [Midi1PortNamingApproach.defaultWord] + Midi1PortNamingApproach.allCases.map(\.rawValue)
+            if let word = definition.namingApproach, word != LegacyPortNamingApproach.defaultWord {
+                guard let approach = LegacyPortNamingApproach(rawValue: word) else {
+                    let words = [LegacyPortNamingApproach.defaultWord] + LegacyPortNamingApproach.allCases.map(\.rawValue)
                     problems.append("endpoint\(side): naming approach \"\(word)\" is not one of \(words.joined(separator: ", "))")
                     return nil
                 }

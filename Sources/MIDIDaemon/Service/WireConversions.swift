@@ -20,7 +20,7 @@ extension MidiService {
             id: endpoint.id.rawValue, name: endpoint.displayName, transportCode: endpoint.transport.rawValue,
             deviceInstanceId: endpoint.deviceInstanceId.rawValue, purpose: endpoint.purpose,
             nativeDataFormat: endpoint.nativeDataFormat,
-            transportSupplied: IPC.TransportSuppliedInfo(
+            transportSupplied: TransportSuppliedDetails(
                 name: supplied.name, description: supplied.description.isEmpty ? nil : supplied.description,
                 serialNumber: supplied.serialNumber, manufacturerName: supplied.manufacturer,
                 vendorId: supplied.vendorId, productId: supplied.productId),
@@ -65,7 +65,7 @@ extension MidiService {
                               clientName: published?.clientName, names: settings.umpOnly ? [] : rows)
     }
 
-    func wirePair(_ pair: ServiceCore.LoopbackPairInfo) -> IPC.LoopbackPairInfo {
+    func wirePair(_ pair: RegisteredLoopbackPair) -> LoopbackPairInfo {
         func summary(_ side: LoopbackSide) -> LoopbackEndpointSummary {
             let definition = pair.definition.endpoint(side)
             let id = pair.definition.endpointId(side)
@@ -73,15 +73,15 @@ extension MidiService {
                                            description: definition.description.isEmpty ? nil : definition.description,
                                            uniqueIdentifier: definition.uniqueIdentifier.original)
         }
-        return IPC.LoopbackPairInfo(associationId: pair.associationId.description, endpointA: summary(.a),
+        return LoopbackPairInfo(associationId: pair.associationId.description, endpointA: summary(.a),
                                     endpointB: summary(.b), isPersistent: pair.origin == .configured,
                                     isMuted: pair.isMuted, groupCount: pair.groupCount)
     }
 }
 
 extension DeclaredEndpointState {
-    var wire: IPC.DeclaredEndpointInfo {
-        var info = IPC.DeclaredEndpointInfo(name: endpointName, productInstanceId: productInstanceId,
+    var wire: DeclaredEndpointInfo {
+        var info = DeclaredEndpointInfo(name: endpointName, productInstanceId: productInstanceId,
                                             configuredProtocol: streamConfiguration?.protocol)
         if let e = endpointInfo {
             info.umpVersionMajor = e.umpVersionMajor
@@ -94,7 +94,7 @@ extension DeclaredEndpointState {
             info.declaredFunctionBlockCount = e.functionBlockCount
         }
         if let d = deviceIdentity {
-            info.deviceIdentity = IPC.DeclaredDeviceIdentity(
+            info.deviceIdentity = DeclaredDeviceIdentity(
                 manufacturerId: [d.systemExclusiveIdByte1, d.systemExclusiveIdByte2, d.systemExclusiveIdByte3],
                 deviceFamily: UInt16(d.deviceFamilyMsb & 0x7F) << 7 | UInt16(d.deviceFamilyLsb & 0x7F),
                 deviceFamilyModel: UInt16(d.deviceFamilyModelNumberMsb & 0x7F) << 7 | UInt16(d.deviceFamilyModelNumberLsb & 0x7F),
@@ -171,8 +171,8 @@ extension ConfiguredLoopbackPair {
     /// port defaults applied to what the pair leaves unset — so a change of the defaults in
     /// the file changes the definition, and the pair is re-created with it.
     func definition(defaults: LegacyPortSettings) -> LoopbackPairDefinition {
-        func side(_ e: Endpoint) -> ServiceCore.LoopbackEndpointDefinition {
-            ServiceCore.LoopbackEndpointDefinition(name: e.name, description: e.description ?? "", uniqueIdentifier: e.uniqueIdentifier,
+        func side(_ e: Endpoint) -> LoopbackSideDefinition {
+            LoopbackSideDefinition(name: e.name, description: e.description ?? "", uniqueIdentifier: e.uniqueIdentifier,
                                                    legacyPorts: e.legacyPorts.resolved(with: defaults))
         }
         return LoopbackPairDefinition(associationId: associationId, endpointA: side(endpointA), endpointB: side(endpointB),

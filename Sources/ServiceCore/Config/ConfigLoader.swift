@@ -326,12 +326,12 @@ private struct ConfigLoaderWalk {
             }
             switch field.key {
             case ConfigSchema.namingApproachKey:
-                let words = [Midi1PortNamingApproach.defaultWord] + Midi1PortNamingApproach.allCases.map(\.rawValue)
+                let words = [LegacyPortNamingApproach.defaultWord] + LegacyPortNamingApproach.allCases.map(\.rawValue)
                 guard let text = field.value.string, words.contains(text) else {
                     error(fieldPath, position, "namingApproach must be one of \(words.map { JSONText.quoted($0) }.joined(separator: ", ")); found \(field.value.string.map { JSONText.quoted($0) } ?? field.value.kindDescription); the default applies")
                     continue
                 }
-                options.namingApproach = Midi1PortNamingApproach(rawValue: text)
+                options.namingApproach = LegacyPortNamingApproach(rawValue: text)
             default:
                 guard let flag = field.value.bool else {
                     error(fieldPath, position, "\(field.key) must be true or false; found \(field.value.kindDescription); the default applies")

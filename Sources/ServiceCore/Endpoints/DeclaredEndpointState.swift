@@ -5,9 +5,9 @@ import UMP
 /// that never declared anything has an empty state.
 public struct DeclaredEndpointState: Sendable, Equatable {
     /// From the Endpoint Info Notification.
-    public var endpointInfo: DeclaredEndpointInfo?
+    public var endpointInfo: CapturedEndpointInfo?
     /// From the Device Identity Notification.
-    public var deviceIdentity: DeclaredDeviceIdentity?
+    public var deviceIdentity: CapturedDeviceIdentity?
     /// From the (possibly multi-packet) Endpoint Name Notification.
     public var endpointName: String?
     /// From the (possibly multi-packet) Product Instance Id Notification.
@@ -17,7 +17,7 @@ public struct DeclaredEndpointState: Sendable, Equatable {
     /// From the Stream Configuration Notification.
     public var streamConfiguration: DeclaredStreamConfiguration?
 
-    public init(endpointInfo: DeclaredEndpointInfo? = nil, deviceIdentity: DeclaredDeviceIdentity? = nil,
+    public init(endpointInfo: CapturedEndpointInfo? = nil, deviceIdentity: CapturedDeviceIdentity? = nil,
                 endpointName: String? = nil, productInstanceId: String? = nil,
                 functionBlocks: [DeclaredFunctionBlock] = [],
                 streamConfiguration: DeclaredStreamConfiguration? = nil) {
@@ -53,7 +53,7 @@ public struct DeclaredEndpointState: Sendable, Equatable {
 }
 
 /// Endpoint Info Notification fields (M2-104-UM §7.1.2, `MidiDeclaredEndpointInfo`).
-public struct DeclaredEndpointInfo: Sendable, Equatable {
+public struct CapturedEndpointInfo: Sendable, Equatable {
     public var umpVersionMajor: UInt8
     public var umpVersionMinor: UInt8
     public var hasStaticFunctionBlocks: Bool
@@ -82,7 +82,7 @@ public struct DeclaredEndpointInfo: Sendable, Equatable {
 
 /// Device Identity Notification fields (M2-104-UM §7.1.3, `MidiDeclaredDeviceIdentity`).
 /// Every byte is 7-bit, as in the MIDI 1.0 Identity Reply.
-public struct DeclaredDeviceIdentity: Sendable, Equatable {
+public struct CapturedDeviceIdentity: Sendable, Equatable {
     public var systemExclusiveIdByte1: UInt8
     public var systemExclusiveIdByte2: UInt8
     public var systemExclusiveIdByte3: UInt8

@@ -20,7 +20,7 @@ public struct LegacyPortNames: Equatable, Sendable {
         public var source: String
     }
 
-    public var approach: Midi1PortNamingApproach
+    public var approach: LegacyPortNamingApproach
     /// The client's and port 0's name before it is made unique among the bridge's clients.
     public var clientName: String
     public var groups: [GroupPort]
@@ -47,9 +47,9 @@ public struct LegacyPortNames: Equatable, Sendable {
             if let custom {
                 (shown, source) = (custom.prefixFittingUTF8(Self.nameLimit), "custom")
             } else if approach == .newStyle {
-                (shown, source) = (newStyle, Midi1PortNamingApproach.newStyle.rawValue)
+                (shown, source) = (newStyle, LegacyPortNamingApproach.newStyle.rawValue)
             } else {
-                (shown, source) = (classic, Midi1PortNamingApproach.classicCompatible.rawValue)
+                (shown, source) = (classic, LegacyPortNamingApproach.classicCompatible.rawValue)
             }
             return GroupPort(group: group, custom: custom, classic: classic, newStyle: newStyle, shown: shown, source: source)
         }

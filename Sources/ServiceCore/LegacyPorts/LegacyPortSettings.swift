@@ -1,7 +1,7 @@
 /// How an endpoint's MIDI 1.0 ports (its ALSA sequencer client and ports) are named
 /// (docs/alsa-bridge.md, "Naming"). The values are the Windows configuration's
 /// `midi1Ports.namingApproach` words; `"default"` there means "the global default".
-public enum Midi1PortNamingApproach: String, Sendable, Hashable, CaseIterable {
+public enum LegacyPortNamingApproach: String, Sendable, Hashable, CaseIterable {
     /// Names stay put: the client and port 0 carry the name the user gave (the custom name from
     /// `endpoint rename`, else the name from the configuration file or `loopback create`),
     /// group ports are "Group n". In-protocol notifications (Endpoint Name, Function Block
@@ -12,7 +12,7 @@ public enum Midi1PortNamingApproach: String, Sendable, Hashable, CaseIterable {
     case newStyle
 
     /// What applies when neither the endpoint nor the configuration file says otherwise.
-    public static let builtInDefault: Midi1PortNamingApproach = .classicCompatible
+    public static let builtInDefault: LegacyPortNamingApproach = .classicCompatible
 
     /// The configuration file's word for "use the global default".
     public static let defaultWord = "default"
@@ -23,11 +23,11 @@ public enum Midi1PortNamingApproach: String, Sendable, Hashable, CaseIterable {
 public struct LegacyPortOptions: Hashable, Sendable {
     /// Windows' `umpOnly`: publish no MIDI 1.0 ports (no ALSA client) for this endpoint.
     public var umpOnly: Bool?
-    public var namingApproach: Midi1PortNamingApproach?
+    public var namingApproach: LegacyPortNamingApproach?
     /// Remember and remake ALSA subscriptions to and from this endpoint's ports.
     public var restoreConnections: Bool?
 
-    public init(umpOnly: Bool? = nil, namingApproach: Midi1PortNamingApproach? = nil, restoreConnections: Bool? = nil) {
+    public init(umpOnly: Bool? = nil, namingApproach: LegacyPortNamingApproach? = nil, restoreConnections: Bool? = nil) {
         self.umpOnly = umpOnly
         self.namingApproach = namingApproach
         self.restoreConnections = restoreConnections
@@ -47,10 +47,10 @@ public struct LegacyPortOptions: Hashable, Sendable {
 /// the global defaults (the configuration file's top-level `midi1Ports`).
 public struct LegacyPortSettings: Hashable, Sendable {
     public var umpOnly: Bool
-    public var namingApproach: Midi1PortNamingApproach
+    public var namingApproach: LegacyPortNamingApproach
     public var restoreConnections: Bool
 
-    public init(umpOnly: Bool = false, namingApproach: Midi1PortNamingApproach = .builtInDefault,
+    public init(umpOnly: Bool = false, namingApproach: LegacyPortNamingApproach = .builtInDefault,
                 restoreConnections: Bool = true) {
         self.umpOnly = umpOnly
         self.namingApproach = namingApproach

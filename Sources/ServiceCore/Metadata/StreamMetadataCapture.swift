@@ -17,7 +17,7 @@ extension MidiService {
         switch message {
         case .endpointInfoNotification(let info):
             update(node) {
-                $0.declared.endpointInfo = DeclaredEndpointInfo(
+                $0.declared.endpointInfo = CapturedEndpointInfo(
                     umpVersionMajor: info.umpVersionMajor, umpVersionMinor: info.umpVersionMinor,
                     hasStaticFunctionBlocks: info.staticFunctionBlocks, functionBlockCount: info.numberOfFunctionBlocks,
                     supportsMidi2Protocol: info.supportsMIDI2Protocol, supportsMidi1Protocol: info.supportsMIDI1Protocol,
@@ -25,7 +25,7 @@ extension MidiService {
                     supportsSendingJitterReductionTimestamps: info.transmitsJRTimestamps)
             }
         case .deviceIdentityNotification(let identity):
-            update(node) { $0.declared.deviceIdentity = DeclaredDeviceIdentity(identity) }
+            update(node) { $0.declared.deviceIdentity = CapturedDeviceIdentity(identity) }
         case .streamConfigurationNotification(let configuration):
             update(node) {
                 $0.declared.streamConfiguration = DeclaredStreamConfiguration(
@@ -70,7 +70,7 @@ extension MidiService {
     static let maximumFunctionBlocks: UInt8 = 32
 }
 
-extension DeclaredDeviceIdentity {
+extension CapturedDeviceIdentity {
     /// From the UMP module's decoded notification (packed fields → the Windows byte layout).
     init(_ n: DeviceIdentityNotification) {
         self.init(systemExclusiveIdByte1: UInt8((n.manufacturerId >> 16) & 0x7F),

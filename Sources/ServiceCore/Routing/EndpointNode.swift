@@ -13,7 +13,7 @@ enum EndpointRole {
 }
 
 /// One open connection as its endpoint sees it.
-struct OpenConnection {
+struct NodeConnection {
     let id: ConnectionID
     let receiver: any EndpointReceiver
 }
@@ -39,7 +39,7 @@ final class EndpointNode {
     /// break the reference cycle.
     @exclusivity(unchecked) var peer: EndpointNode?
     /// Receivers of messages arriving at this endpoint, in opening order.
-    @exclusivity(unchecked) var connections: ContiguousArray<OpenConnection> = []
+    @exclusivity(unchecked) var connections: ContiguousArray<NodeConnection> = []
     /// Position in the service's endpoint slot table (what the scheduler remembers).
     var handle = SlotHandle(index: 0, generation: 0)
     /// Multi-packet stream text (names, product instance id) being assembled on this endpoint.

@@ -55,7 +55,7 @@ extension MidiService {
 
     /// Records whether a configured pair is muted, against both endpoints' ids, and saves
     /// when autosaving — so the mute survives restarts and re-creation from the file.
-    func recordMuted(_ muted: Bool, pair: LoopbackPairInfo) {
+    func recordMuted(_ muted: Bool, pair: RegisteredLoopbackPair) {
         var changed = false
         for id in [pair.endpointIdA, pair.endpointIdB] {
             var state = persisted[id] ?? PersistedEndpointState()

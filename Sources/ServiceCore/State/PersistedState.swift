@@ -150,7 +150,7 @@ enum StateDocument {
         declared.endpointName = value["endpointName"]?.string.map { EndpointText.sanitized($0, field: .name) }
         declared.productInstanceId = value["productInstanceId"]?.string.map { EndpointText.sanitized($0, field: .name) }
         if let info = value["endpointInfo"], info.object != nil {
-            declared.endpointInfo = DeclaredEndpointInfo(
+            declared.endpointInfo = CapturedEndpointInfo(
                 umpVersionMajor: info["umpVersionMajor"]?.integer() ?? 1,
                 umpVersionMinor: info["umpVersionMinor"]?.integer() ?? 1,
                 hasStaticFunctionBlocks: info["hasStaticFunctionBlocks"]?.bool ?? false,
@@ -165,7 +165,7 @@ enum StateDocument {
             let family = byteList(identity["deviceFamily"], count: 2)
             let model = byteList(identity["deviceFamilyModelNumber"], count: 2)
             let revision = byteList(identity["softwareRevisionLevel"], count: 4)
-            declared.deviceIdentity = DeclaredDeviceIdentity(
+            declared.deviceIdentity = CapturedDeviceIdentity(
                 systemExclusiveIdByte1: sysEx[0], systemExclusiveIdByte2: sysEx[1], systemExclusiveIdByte3: sysEx[2],
                 deviceFamilyLsb: family[0], deviceFamilyMsb: family[1],
                 deviceFamilyModelNumberLsb: model[0], deviceFamilyModelNumberMsb: model[1],

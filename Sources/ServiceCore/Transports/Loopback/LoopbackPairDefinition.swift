@@ -2,7 +2,7 @@ import MIDIRules
 
 /// One side of a loopback pair as the user or the config file defines it
 /// (`MidiLoopbackEndpointDefinition`).
-public struct LoopbackEndpointDefinition: Sendable, Equatable {
+public struct LoopbackSideDefinition: Sendable, Equatable {
     /// Required, non-blank. Becomes the transport-supplied name and the ALSA client name.
     public var name: String
     /// Optional; becomes the transport-supplied description.
@@ -26,23 +26,23 @@ public struct LoopbackEndpointDefinition: Sendable, Equatable {
 public struct LoopbackPairDefinition: Sendable, Equatable {
     /// Identifies the pair; never the empty GUID (`AssociationId` cannot hold it).
     public var associationId: AssociationId
-    public var endpointA: LoopbackEndpointDefinition
-    public var endpointB: LoopbackEndpointDefinition
+    public var endpointA: LoopbackSideDefinition
+    public var endpointB: LoopbackSideDefinition
     /// UMP groups (and ALSA group ports) of the pair, 1…16.
     public var groupCount: Int
 
     public static let defaultGroupCount = LoopbackPairRules.defaultGroupCount
     public static let groupCountRange = LoopbackPairRules.groupCountRange
 
-    public init(associationId: AssociationId, endpointA: LoopbackEndpointDefinition,
-                endpointB: LoopbackEndpointDefinition, groupCount: Int = LoopbackPairDefinition.defaultGroupCount) {
+    public init(associationId: AssociationId, endpointA: LoopbackSideDefinition,
+                endpointB: LoopbackSideDefinition, groupCount: Int = LoopbackPairDefinition.defaultGroupCount) {
         self.associationId = associationId
         self.endpointA = endpointA
         self.endpointB = endpointB
         self.groupCount = groupCount
     }
 
-    public func endpoint(_ side: LoopbackSide) -> LoopbackEndpointDefinition {
+    public func endpoint(_ side: LoopbackSide) -> LoopbackSideDefinition {
         side == .a ? endpointA : endpointB
     }
 
@@ -61,14 +61,14 @@ public enum LoopbackOrigin: String, Sendable, Equatable, CaseIterable {
 }
 
 /// A pair as listed by `MidiService.loopbackPairs`.
-public struct LoopbackPairInfo: Sendable, Equatable {
+public struct RegisteredLoopbackPair: Sendable, Equatable {
     public var definition: LoopbackPairDefinition
     public var origin: LoopbackOrigin
     public var isMuted: Bool
 
     public var associationId: AssociationId { definition.associationId }
-    public var endpointA: LoopbackEndpointDefinition { definition.endpointA }
-    public var endpointB: LoopbackEndpointDefinition { definition.endpointB }
+    public var endpointA: LoopbackSideDefinition { definition.endpointA }
+    public var endpointB: LoopbackSideDefinition { definition.endpointB }
     public var groupCount: Int { definition.groupCount }
     public var endpointIdA: EndpointDeviceId { definition.endpointId(.a) }
     public var endpointIdB: EndpointDeviceId { definition.endpointId(.b) }

@@ -4,7 +4,7 @@
 /// outnumber pairs, so creating or removing n pairs costs O(n), not O(n²).
 struct LoopbackRegistry {
     /// Creation order, with `nil` holes where pairs were removed.
-    private var slots: [LoopbackPairInfo?] = []
+    private var slots: [RegisteredLoopbackPair?] = []
     private var position: [AssociationId: Int] = [:]
     /// `uniqueIdentifier.value` (case-folded) → pair, one table per side.
     private var uniqueIdsA: [String: AssociationId] = [:]
@@ -15,9 +15,9 @@ struct LoopbackRegistry {
     var count: Int { position.count }
 
     /// Every pair, in creation order.
-    var all: [LoopbackPairInfo] { slots.compactMap { $0 } }
+    var all: [RegisteredLoopbackPair] { slots.compactMap { $0 } }
 
-    func pair(_ id: AssociationId) -> LoopbackPairInfo? { position[id].flatMap { slots[$0] } }
+    func pair(_ id: AssociationId) -> RegisteredLoopbackPair? { position[id].flatMap { slots[$0] } }
 
     func pair(usingUniqueIdentifier id: UniqueIdentifier, side: LoopbackSide) -> AssociationId? {
         side == .a ? uniqueIdsA[id.value] : uniqueIdsB[id.value]
@@ -25,7 +25,7 @@ struct LoopbackRegistry {
 
     func endpoint(named key: String) -> EndpointDeviceId? { names[key] }
 
-    mutating func insert(_ pair: LoopbackPairInfo) {
+    mutating func insert(_ pair: RegisteredLoopbackPair) {
         position[pair.associationId] = slots.count
         slots.append(pair)
         index(pair, adding: true)
@@ -39,13 +39,13 @@ struct LoopbackRegistry {
     }
 
     /// Sets the mute flag; returns the updated pair, nil when there is none.
-    mutating func setMuted(_ id: AssociationId, _ muted: Bool) -> LoopbackPairInfo? {
+    mutating func setMuted(_ id: AssociationId, _ muted: Bool) -> RegisteredLoopbackPair? {
         guard let at = position[id] else { return nil }
         slots[at]?.isMuted = muted
         return slots[at]
     }
 
-    private mutating func index(_ pair: LoopbackPairInfo, adding: Bool) {
+    private mutating func index(_ pair: RegisteredLoopbackPair, adding: Bool) {
         let definition = pair.definition
         let a = definition.endpointA.uniqueIdentifier.value
         let b = definition.endpointB.uniqueIdentifier.value

@@ -4,9 +4,9 @@ import MIDIRules
 /// pairs of cross-wired endpoints A ⇄ B.
 extension MidiService {
     /// Every pair, in creation order.
-    public var loopbackPairs: [LoopbackPairInfo] { loopbacks.all }
+    public var loopbackPairs: [RegisteredLoopbackPair] { loopbacks.all }
 
-    public func loopbackPair(_ associationId: AssociationId) -> LoopbackPairInfo? {
+    public func loopbackPair(_ associationId: AssociationId) -> RegisteredLoopbackPair? {
         loopbacks.pair(associationId)
     }
 
@@ -27,7 +27,7 @@ extension MidiService {
         let muted = origin == .configured && wasMuted(definition)
         a.model.isMuted = muted
         b.model.isMuted = muted
-        loopbacks.insert(LoopbackPairInfo(definition: definition, origin: origin, isMuted: muted))
+        loopbacks.insert(RegisteredLoopbackPair(definition: definition, origin: origin, isMuted: muted))
         register(a)
         register(b)
         return (a.model.id, b.model.id)
