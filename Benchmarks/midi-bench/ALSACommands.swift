@@ -47,15 +47,12 @@ struct ALSALatencyCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try CommandFailure.reported("midi-bench alsa-latency") {
             let ends = try target.ends()
             let samples = SampleBuffer(capacity: count)
             emitJSON(try ALSALoops.latency(ends, route: target.route, count: count, warmup: warmup,
                                            interval: UInt64(intervalMicroseconds) * 1000,
                                            timeoutMilliseconds: target.timeoutMilliseconds, samples: samples))
-        } catch {
-            Console.error("midi-bench alsa-latency: \(error)")
-            throw ExitCode(1)
         }
     }
 }
@@ -83,13 +80,10 @@ struct ALSAThroughputCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try CommandFailure.reported("midi-bench alsa-throughput") {
             let ends = try target.ends()
             emitJSON(try ALSALoops.throughput(ends, route: target.route, total: warmup + count, warmup: warmup,
                                               batch: batch, window: window, timeoutMilliseconds: target.timeoutMilliseconds))
-        } catch {
-            Console.error("midi-bench alsa-throughput: \(error)")
-            throw ExitCode(1)
         }
     }
 }
@@ -263,9 +257,8 @@ struct ALSACommand: ParsableCommand {
                 Console.error("midi-bench alsa: cannot write \(json): \(error)")
             }
         }
-        let lost = report.routes.reduce(0) { $0 + $1.lost + $1.outOfOrder } + Int(report.routes.reduce(UInt64(0)) { $0 + $1.dropped })
         let failed = !report.failures.isEmpty || report.routes.contains { !$0.failures.isEmpty }
-        if lost > 0 || failed { throw ExitCode(1) }
+        if report.lostEvents > 0 || failed { throw ExitCode(1) }
     }
 
     private func progress(_ text: String) { Console.error("midi-bench alsa: \(text)") }

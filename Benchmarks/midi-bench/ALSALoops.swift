@@ -6,30 +6,15 @@ struct ALSARunResult: Codable, Sendable {
     var route: String
     var mode: BenchMode
     var sent: Int
-    var received: Int
-    var lost: Int
-    var outOfOrder: Int
-    /// Events on the receiving port that were not sequence notes (subscription notices aside).
-    var foreign: Int
     /// Events the kernel refused to the sender because a receiver's FIFO was full (the
     /// ALSASequencer wrapper drops and counts them rather than block).
     var senderDropped: UInt64
     /// Times the kernel told the receiver its FIFO had overflowed.
     var receiverOverruns: UInt64
-    var latency: LatencySummary?
     /// Latency runs: sends that started more than one interval late.
     var lateSends: Int
-    /// Throughput runs: the measured interval (arrival of the first measured event to the last).
-    var measuredMessages: Int
-    var measureStart: UInt64
-    var lastArrival: UInt64
-    /// CPU of this process (both clients) during the run.
-    var ownCPUNanoseconds: UInt64
-
-    var messagesPerSecond: Double {
-        guard lastArrival > measureStart, measuredMessages > 0 else { return 0 }
-        return Double(measuredMessages) / (Double(lastArrival - measureStart) / 1e9)
-    }
+    /// What arrived; its CPU is this process's (both clients).
+    var arrivals: Arrivals
 }
 
 /// The ALSA runs' loops. One thread drives both clients: the events cross another process (the
@@ -88,11 +73,11 @@ enum ALSALoops {
                 deadline = now &+ interval
             }
         }
-        return ALSARunResult(route: route, mode: .latency, sent: total, received: checker.received,
-                             lost: checker.lost(sent: total), outOfOrder: checker.outOfOrder, foreign: checker.foreign,
+        return ALSARunResult(route: route, mode: .latency, sent: total,
                              senderDropped: ends.sender.droppedOutputEvents, receiverOverruns: ends.receiver.inputOverruns,
-                             latency: samples.summary(), lateSends: late, measuredMessages: samples.count,
-                             measureStart: 0, lastArrival: 0, ownCPUNanoseconds: CPUTime.ownNanoseconds() &- cpuStart)
+                             lateSends: late,
+                             arrivals: Arrivals(checker, sent: total, latency: samples.summary(), measuredMessages: samples.count,
+                                                cpuNanoseconds: CPUTime.ownNanoseconds() &- cpuStart))
     }
 
     static func throughput(_ ends: ALSAEnds, route: String, total: Int, warmup: Int, batch: Int, window: Int,
@@ -125,12 +110,13 @@ enum ALSALoops {
                 if lastArrival == 0 && checker.position >= total { lastArrival = BenchClock.now() }
             }
         }
-        return ALSARunResult(route: route, mode: .throughput, sent: sent, received: checker.received,
-                             lost: checker.lost(sent: total), outOfOrder: checker.outOfOrder, foreign: checker.foreign,
+        return ALSARunResult(route: route, mode: .throughput, sent: sent,
                              senderDropped: ends.sender.droppedOutputEvents, receiverOverruns: ends.receiver.inputOverruns,
-                             latency: nil, lateSends: 0, measuredMessages: max(0, checker.received - checker.foreign - warmup - 1),
-                             measureStart: measureStart, lastArrival: lastArrival,
-                             ownCPUNanoseconds: CPUTime.ownNanoseconds() &- cpuStart)
+                             lateSends: 0,
+                             arrivals: Arrivals(checker, sent: total, latency: nil,
+                                                measuredMessages: max(0, checker.received - checker.foreign - warmup - 1),
+                                                measureStart: measureStart, lastArrival: lastArrival,
+                                                cpuNanoseconds: CPUTime.ownNanoseconds() &- cpuStart))
     }
 }
 

@@ -16,7 +16,7 @@ struct ALSARelayCommand: ParsableCommand {
     var name: String = "midi-bench ALSA relay"
 
     func run() throws {
-        do {
+        try CommandFailure.reported("midi-bench alsa-relay") {
             let client = try SequencerClient(name: name)
             try client.setInputPool(SequencerClient.maximumInputPool)
             try client.createPort(PortID(0), name: name, capabilities: .duplexMIDI)
@@ -31,12 +31,6 @@ struct ALSARelayCommand: ParsableCommand {
                 }
                 client.drainOutput()
             }
-        } catch let error as ALSAError {
-            Console.error("midi-bench alsa-relay: \(BenchError.alsa(error))")
-            throw ExitCode(1)
-        } catch {
-            Console.error("midi-bench alsa-relay: \(error)")
-            throw ExitCode(1)
         }
     }
 }

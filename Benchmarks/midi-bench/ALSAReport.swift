@@ -1,22 +1,12 @@
 import Foundation
 
 /// Everything one `midi-bench alsa` run measured: the same MIDI 1.0 event stream through the
-/// daemon's ALSA bridge (app → loopback A → B → app) and through the kernel's Midi Through
-/// client (app → 14:0 → app), as printed and (optionally) saved as JSON.
+/// daemon's ALSA bridge (app → loopback A → B → app), through a user-space relay client and
+/// through the kernel's Midi Through client (app → 14:0 → app), as printed and (optionally)
+/// saved as JSON.
 struct ALSAReport: Codable {
-    struct Settings: Codable {
-        var rounds: Int
-        var latencyCount: Int
-        var latencyWarmup: Int
-        var intervalMicroseconds: Int
-        var throughputCount: Int
-        var throughputWarmup: Int
-        var batch: Int
-        var window: Int
-    }
-
     /// One route's runs over all rounds.
-    struct RouteFigures: Codable {
+    struct RouteFigures: Codable, RoundFigures {
         var route: String
         var label: String
         var latencyRuns: [ALSARunResult] = []
@@ -33,15 +23,13 @@ struct ALSAReport: Codable {
             self.label = label
         }
 
-        var rates: [Double] { throughputRuns.map(\.messagesPerSecond).sorted() }
-        var eventsPerSecond: Double? { rates.medianRound }
-        func medianRound(_ percentile: (LatencySummary) -> UInt64) -> Double? {
-            latencyRuns.compactMap { $0.latency.map(percentile) }.sorted().medianRound.map { Double($0) }
-        }
-        var sent: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.sent } }
-        var lost: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.lost } }
-        var outOfOrder: Int { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.outOfOrder } }
-        var dropped: UInt64 { (latencyRuns + throughputRuns).reduce(0) { $0 + $1.senderDropped + $1.receiverOverruns } }
+        var latencyRounds: [LatencySummary] { latencyRuns.compactMap(\.arrivals.latency) }
+        var roundRates: [Double] { throughputRuns.map(\.arrivals.messagesPerSecond) }
+        private var runs: [ALSARunResult] { latencyRuns + throughputRuns }
+        var sent: Int { runs.reduce(0) { $0 + $1.sent } }
+        var lost: Int { runs.reduce(0) { $0 + $1.arrivals.lost } }
+        var outOfOrder: Int { runs.reduce(0) { $0 + $1.arrivals.outOfOrder } }
+        var dropped: UInt64 { runs.reduce(0) { $0 + $1.senderDropped + $1.receiverOverruns } }
     }
 
     var date: String
@@ -51,69 +39,50 @@ struct ALSAReport: Codable {
     var kernel: String
     var loadBefore: String
     var loadAfter: String
-    var settings: Settings
+    var settings: MeasurementSettings
     var routes: [RouteFigures] = []
     var failures: [String] = []
 
     func figures(_ route: String) -> RouteFigures? { routes.first { $0.route == route } }
+
+    /// Events lost, reordered or dropped by the kernel, on every route together.
+    var lostEvents: Int {
+        routes.reduce(0) { $0 + $1.lost + $1.outOfOrder } + Int(routes.reduce(UInt64(0)) { $0 + $1.dropped })
+    }
 
     /// The table `scripts/bench --vm` prints (docs/performance.md records it).
     func rendered() -> String {
         var lines: [String] = []
         lines.append("MIDI Services bench, ALSA sequencer — \(date), commit \(commit)")
         lines.append("machine: \(cpus) CPUs, kernel \(kernel), \(environment), load average \(loadBefore) before, \(loadAfter) after")
-        lines.append("\(settings.rounds) rounds, routes interleaved in each; MIDI 1.0 Note On events between two ALSA sequencer clients of one process (one thread); "
-            + "latency: \(Format.grouped(settings.latencyCount)) events in all, one in flight, one every \(settings.intervalMicroseconds) µs, after \(Format.grouped(settings.latencyWarmup)) warm-up per round; "
-            + "throughput (median round): \(Format.grouped(settings.throughputCount)) events per round in batches of \(settings.batch), window \(Format.grouped(settings.window)), after \(Format.grouped(settings.throughputWarmup)) warm-up")
+        lines.append(settings.described(sides: "routes",
+                                        preface: "MIDI 1.0 Note On events between two ALSA sequencer clients of one process (one thread); ",
+                                        messages: "events", pacing: "one in flight, ", throughputUnits: "events"))
         lines.append("")
-        let labelWidth = 24, column = 24
-        var header = Format.pad("", labelWidth, right: false)
-        for figures in routes { header += Format.pad(figures.label, column) }
         // The bridge against each baseline that was measured.
-        let bases = ["through", "relay"].filter { figure($0) != nil && figure("bridge") != nil }
-        for base in bases { header += Format.pad(base == "through" ? "bridge/Through" : "bridge/relay", 16) }
-        lines.append(header)
-
-        func row(_ label: String, _ value: (RouteFigures) -> Double?, _ text: (Double) -> String, ratio: Bool) {
-            var line = Format.pad(label, labelWidth, right: false)
-            for figures in routes { line += Format.pad(value(figures).map(text) ?? "—", column) }
-            for base in bases where ratio {
-                if let a = figure("bridge").flatMap(value), let b = figure(base).flatMap(value), b > 0 {
-                    line += Format.pad(Format.ratio(a / b), 16)
-                } else {
-                    line += Format.pad("—", 16)
-                }
-            }
-            lines.append(line)
+        var ratios: [ComparisonTable<RouteFigures>.Ratio] = []
+        if let bridge = figures("bridge") {
+            if let through = figures("through") { ratios.append(.init(title: "bridge/Through", subject: bridge, base: through)) }
+            if let relay = figures("relay") { ratios.append(.init(title: "bridge/relay", subject: bridge, base: relay)) }
         }
-        let us: (Double) -> String = { String(format: "%.1f", $0 / 1000) }
-        row("latency p50 (µs)", { $0.latency.map { Double($0.p50) } }, us, ratio: true)
-        row("latency p99 (µs)", { $0.latency.map { Double($0.p99) } }, us, ratio: true)
-        row("latency p99.9 (µs)", { $0.latency.map { Double($0.p999) } }, us, ratio: true)
-        row("  p50, median round", { $0.medianRound(\.p50) }, us, ratio: true)
-        row("  p99, median round", { $0.medianRound(\.p99) }, us, ratio: true)
-        row("latency min (µs)", { $0.latency.map { Double($0.min) } }, us, ratio: false)
-        row("latency max (µs)", { $0.latency.map { Double($0.max) } }, us, ratio: false)
-        row("throughput (events/s)", { $0.eventsPerSecond }, { Format.rate($0) }, ratio: true)
-        var rangeLine = Format.pad("  rounds min–max", labelWidth, right: false)
-        for figures in routes {
-            let rates = figures.rates
-            rangeLine += Format.pad(rates.isEmpty ? "—" : "\(Format.compact(rates.first!))–\(Format.compact(rates.last!))", column)
-        }
-        lines.append(rangeLine)
-        row("forwarder CPU/event (ns)", { $0.forwarderCPUPerEvent }, { String(format: "%.0f", $0) }, ratio: true)
-        var lossLine = Format.pad("lost / out of order", labelWidth, right: false)
-        for figures in routes { lossLine += Format.pad("\(figures.lost) / \(figures.outOfOrder) of \(Format.grouped(figures.sent))", column) }
-        lines.append(lossLine)
-        var dropLine = Format.pad("kernel-dropped", labelWidth, right: false)
-        for figures in routes { dropLine += Format.pad("\(figures.dropped)", column) }
-        lines.append(dropLine)
+        var table = ComparisonTable(columns: routes.map { ($0.label, $0) }, ratios: ratios, labelWidth: 24, columnWidth: 24)
+        table.latencyRows()
+        table.throughputRows("throughput (events/s)")
+        table.row("forwarder CPU/event (ns)", { $0.forwarderCPUPerEvent }, { String(format: "%.0f", $0) }, ratio: true)
+        table.textRow("lost / out of order") { "\($0.lost) / \($0.outOfOrder) of \(Format.grouped($0.sent))" }
+        table.textRow("kernel-dropped") { "\($0.dropped)" }
+        lines += table.lines
         let allFailures = failures + routes.flatMap { figures in figures.failures.map { "\(figures.label): \($0)" } }
-        let lost = routes.reduce(0) { $0 + $1.lost + $1.outOfOrder } + Int(routes.reduce(UInt64(0)) { $0 + $1.dropped })
         lines.append("")
-        lines.append(lost == 0 && allFailures.isEmpty
+        lines.append(lostEvents == 0 && allFailures.isEmpty
             ? "every event arrived, once, in order, on every route"
             : "EVENTS LOST OR REORDERED (see the counts above)")
+        let verdicts = ALSATargets.judge(self)
+        if !verdicts.isEmpty {
+            lines.append("")
+            lines.append("targets (issue 17: the bridge against the user relay, in this run):")
+            lines += TargetVerdict.rendered(verdicts)
+        }
         if !allFailures.isEmpty {
             lines.append("")
             lines.append("FAILED:")
@@ -121,6 +90,25 @@ struct ALSAReport: Codable {
         }
         return lines.joined(separator: "\n")
     }
+}
 
-    private func figure(_ route: String) -> RouteFigures? { figures(route) }
+/// Issue 17's targets for the ALSA bridge, as ratios to the user relay measured in the same run:
+/// the bridge's work on top of the process hop every user-space client pays.
+enum ALSATargets {
+    static func judge(_ report: ALSAReport) -> [TargetVerdict] {
+        guard let bridge = report.figures("bridge"), let relay = report.figures("relay") else { return [] }
+        let complete = bridge.failures.isEmpty && relay.failures.isEmpty && report.failures.isEmpty
+        let lost = report.lostEvents
+        return [
+            .ratio("forwarder CPU per event", bridge.forwarderCPUPerEvent, over: relay.forwarderCPUPerEvent,
+                   target: "≤ 1.5× relay") { $0 <= 1.5 },
+            .ratio("throughput", bridge.medianRate, over: relay.medianRate, target: "≥ 0.8× relay") { $0 >= 0.8 },
+            .ratio("latency p50", bridge.latency.map { Double($0.p50) }, over: relay.latency.map { Double($0.p50) },
+                   target: "≤ 1.1× relay") { $0 <= 1.1 },
+            .ratio("latency p99", bridge.latency.map { Double($0.p99) }, over: relay.latency.map { Double($0.p99) },
+                   target: "≤ 1.5× relay") { $0 <= 1.5 },
+            TargetVerdict(name: "nothing lost", measured: "\(lost) lost, reordered or dropped", target: "0, every route",
+                          pass: complete ? lost == 0 : (lost == 0 ? nil : false)),
+        ]
+    }
 }

@@ -98,8 +98,9 @@ struct AllCommand: ParsableCommand {
             date: ISO8601DateFormatter().string(from: Date()), commit: commit,
             machine: .init(cpus: sysconf(Int32(_SC_NPROCESSORS_ONLN)), kernel: Self.kernel(), loadBefore: Self.loadAverage(), loadAfter: "",
                            scheduling: realtime.map { "SCHED_FIFO \($0)" } ?? "normal (SCHED_OTHER)"),
-            settings: .init(rounds: rounds, latencyCount: latencyCount, latencyWarmup: latencyWarmup, intervalMicroseconds: intervalMicroseconds,
-                            throughputCount: throughputCount, throughputWarmup: throughputWarmup, batch: batch, window: window,
+            settings: .init(measurement: .init(rounds: rounds, latencyCount: latencyCount, latencyWarmup: latencyWarmup,
+                                               intervalMicroseconds: intervalMicroseconds, throughputCount: throughputCount,
+                                               throughputWarmup: throughputWarmup, batch: batch, window: window),
                             pingCount: pingCount, pairs: pairs))
         let runner = RoleRunner(executable: own, scratch: scratch)
 

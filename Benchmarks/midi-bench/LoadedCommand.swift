@@ -120,7 +120,7 @@ struct LoadedCommand: ParsableCommand {
                                                      intervalMicroseconds: intervalMicroseconds, batch: 1, window: 0)
                     do {
                         let run = try runner.run(path: path, measure: measure, round: round, daemon: daemon, endpoints: endpoints)
-                        condition.lost += run.lost + run.receiver.outOfOrder
+                        condition.lost += run.lost + run.receiver.arrivals.outOfOrder
                     } catch {
                         condition.failures.append("\(path.label), round \(round): \(error)")
                     }

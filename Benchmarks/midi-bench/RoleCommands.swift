@@ -1,3 +1,4 @@
+import ALSASequencer
 import ArgumentParser
 import Glibc
 import IPC
@@ -70,24 +71,19 @@ struct SendCommand: ParsableCommand {
     @OptionGroup var measure: MeasureOptions
 
     func run() throws {
-        do {
+        try CommandFailure.reported("midi-bench send (\(target.path.rawValue), \(measure.mode.rawValue))") {
             try RoleScheduling.apply(target.rtPriority)
             let sender = try Links.sender(path: target.path, socket: target.socket, endpoint: target.endpoint,
                                           readerPriority: target.rtPriority)
-            let result: SenderResult
             switch measure.mode {
             case .latency:
-                result = try SenderLoops.latency(sender, path: target.path, count: measure.count, warmup: measure.warmup,
-                                                 interval: UInt64(measure.intervalMicroseconds) * 1000)
+                emitJSON(try SenderLoops.latency(sender, path: target.path, count: measure.count, warmup: measure.warmup,
+                                                 interval: UInt64(measure.intervalMicroseconds) * 1000))
             case .throughput:
                 let progress = try measure.progress.map { (path) throws(BenchError) in try ProgressCounter(path: path, create: false) }
-                result = try SenderLoops.throughput(sender, path: target.path, total: measure.warmup + measure.count,
-                                                    batch: measure.batch, window: measure.window, progress: progress)
+                emitJSON(try SenderLoops.throughput(sender, path: target.path, total: measure.warmup + measure.count,
+                                                    batch: measure.batch, window: measure.window, progress: progress))
             }
-            emitJSON(result)
-        } catch {
-            Console.error("midi-bench send (\(target.path.rawValue), \(measure.mode.rawValue)): \(error)")
-            throw ExitCode(1)
         }
     }
 }
@@ -100,42 +96,36 @@ struct ReceiveCommand: ParsableCommand {
     @OptionGroup var measure: MeasureOptions
 
     func run() throws {
-        do {
+        try CommandFailure.reported("midi-bench receive (\(target.path.rawValue), \(measure.mode.rawValue))") {
             try RoleScheduling.apply(target.rtPriority)
             let progress = try measure.progress.map { (path) throws(BenchError) in try ProgressCounter(path: path, create: true) }
             let receiver = try Links.receiver(path: target.path, socket: target.socket, endpoint: target.endpoint,
                                               readerPriority: target.rtPriority)
             let idle = UInt64(measure.timeoutMilliseconds) * 1_000_000
             var cpuStart: UInt64 = 0
-            let ready = { cpuStart = CPUTime.ownNanoseconds(); emitReady() }
-            let result: ReceiverResult
+            /// Takes the run's messages into `sink`; the CPU from ready to the end is the run's.
+            func receive(into sink: some MessageSink) throws -> UInt64 {
+                try receiver.run(sink, ready: { cpuStart = CPUTime.ownNanoseconds(); emitReady() },
+                                 startTimeout: 4 * idle, idleTimeout: idle)
+                receiver.close()
+                return CPUTime.ownNanoseconds() &- cpuStart
+            }
             switch measure.mode {
             case .latency:
                 let sink = LatencySink(warmup: measure.warmup, count: measure.count)
-                try receiver.run(sink, ready: ready, startTimeout: 4 * idle, idleTimeout: idle)
-                receiver.close()
+                let cpu = try receive(into: sink)
                 if let samples = measure.samples { try sink.samples.write(to: samples) }
-                let checker = sink.checker
-                result = ReceiverResult(path: target.path, mode: .latency, expected: sink.expected, received: checker.received,
-                                        lost: checker.lost(sent: sink.expected), outOfOrder: checker.outOfOrder,
-                                        foreign: checker.foreign, latency: sink.samples.summary(),
-                                        badTimestamps: sink.badTimestamps, measuredMessages: sink.samples.count,
-                                        measureStart: 0, lastArrival: 0, cpuNanoseconds: CPUTime.ownNanoseconds() &- cpuStart)
+                emitJSON(ReceiverResult(path: target.path, mode: .latency, expected: sink.expected, badTimestamps: sink.badTimestamps,
+                                        arrivals: Arrivals(sink.checker, sent: sink.expected, latency: sink.samples.summary(),
+                                                           measuredMessages: sink.samples.count, cpuNanoseconds: cpu)))
             case .throughput:
                 let sink = ThroughputSink(total: measure.warmup + measure.count, warmup: measure.warmup, progress: progress)
-                try receiver.run(sink, ready: ready, startTimeout: 4 * idle, idleTimeout: idle)
-                receiver.close()
-                let checker = sink.checker
-                result = ReceiverResult(path: target.path, mode: .throughput, expected: sink.expected, received: checker.received,
-                                        lost: checker.lost(sent: sink.expected), outOfOrder: checker.outOfOrder,
-                                        foreign: checker.foreign, latency: nil, badTimestamps: 0,
-                                        measuredMessages: sink.measuredMessages, measureStart: sink.measureStart,
-                                        lastArrival: sink.lastArrival, cpuNanoseconds: CPUTime.ownNanoseconds() &- cpuStart)
+                let cpu = try receive(into: sink)
+                emitJSON(ReceiverResult(path: target.path, mode: .throughput, expected: sink.expected, badTimestamps: 0,
+                                        arrivals: Arrivals(sink.checker, sent: sink.expected, latency: nil,
+                                                           measuredMessages: sink.measuredMessages, measureStart: sink.measureStart,
+                                                           lastArrival: sink.lastArrival, cpuNanoseconds: cpu)))
             }
-            emitJSON(result)
-        } catch {
-            Console.error("midi-bench receive (\(target.path.rawValue), \(measure.mode.rawValue)): \(error)")
-            throw ExitCode(1)
         }
     }
 }
@@ -154,19 +144,15 @@ struct RelayCommand: ParsableCommand {
     var rtPriority: Int32 = 0
 
     func run() throws {
-        do {
+        defer { unlink(socket) }
+        try CommandFailure.reported("midi-bench relay") {
             try RoleScheduling.apply(rtPriority)
             let relay = try Relay(socketPath: socket)
             emitReady()
             try relay.acceptPeers(timeoutMilliseconds: timeoutMilliseconds)
             try relay.run()
             relay.close()
-            unlink(socket)
             emitJSON(RelayResult(forwardedFrames: relay.forwarded, cpuNanoseconds: CPUTime.ownNanoseconds()))
-        } catch {
-            Console.error("midi-bench relay: \(error)")
-            unlink(socket)
-            throw ExitCode(1)
         }
     }
 }
@@ -185,14 +171,29 @@ struct PairCommand: ParsableCommand {
     var uniqueIdentifier: String = "BENCH"
 
     func run() throws {
-        do {
+        try CommandFailure.reported("midi-bench pair") {
             let control = try DaemonControl(socketPath: socket, clientName: "midi-bench pair")
             defer { control.close() }
             let (a, b) = try control.createLoopbackPair(name: name, uniqueIdentifier: uniqueIdentifier)
             Console.out(a)
             Console.out(b)
+        }
+    }
+}
+
+/// How every `midi-bench` command ends when something fails: one line on stderr, "<command>:
+/// <what went wrong>", and exit status 1 (the coordinators read a role's status and stderr).
+enum CommandFailure {
+    static func reported(_ command: @autoclosure () -> String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as ALSAError {
+            Console.error("\(command()): \(BenchError.alsa(error))")
+            throw ExitCode(1)
         } catch {
-            Console.error("midi-bench pair: \(error)")
+            Console.error("\(command()): \(error)")
             throw ExitCode(1)
         }
     }

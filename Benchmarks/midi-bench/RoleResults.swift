@@ -22,29 +22,54 @@ struct SenderResult: Codable, Sendable {
     var cpuNanoseconds: UInt64
 }
 
-/// Printed by a `receive` role as its last stdout line (JSON).
-struct ReceiverResult: Codable, Sendable {
-    var path: BenchPath
-    var mode: BenchMode
-    var expected: Int
+/// What a receiving end counted and measured in one run, whatever carried the messages: every
+/// message checked against the sent sequence, the latency samples or the timed interval, and
+/// the receiving process's CPU. A socket or SDK role's `ReceiverResult` and an ALSA run's
+/// `ALSARunResult` both report their arrivals in this one shape.
+struct Arrivals: Codable, Sendable {
     var received: Int
     var lost: Int
     var outOfOrder: Int
+    /// Messages that were not sequence messages (subscription notices aside).
     var foreign: Int
     /// Latency runs: arrival − send time over the measured messages.
     var latency: LatencySummary?
-    var badTimestamps: Int
-    /// Throughput runs: the measured interval.
+    /// Throughput runs: the measured interval, from the arrival of the first measured message
+    /// (`measureStart`) to that of the one that completed the stream (`lastArrival`).
     var measuredMessages: Int
     var measureStart: UInt64
     var lastArrival: UInt64
-    /// CPU this process used from ready to the end (all threads, the SDK's reader included).
+    /// CPU the receiving process used during the run (all its threads).
     var cpuNanoseconds: UInt64
+
+    /// What `checker` saw of `sent` messages.
+    init(_ checker: SequenceChecker, sent: Int, latency: LatencySummary?, measuredMessages: Int,
+         measureStart: UInt64 = 0, lastArrival: UInt64 = 0, cpuNanoseconds: UInt64) {
+        received = checker.received
+        lost = checker.lost(sent: sent)
+        outOfOrder = checker.outOfOrder
+        foreign = checker.foreign
+        self.latency = latency
+        self.measuredMessages = measuredMessages
+        self.measureStart = measureStart
+        self.lastArrival = lastArrival
+        self.cpuNanoseconds = cpuNanoseconds
+    }
 
     var messagesPerSecond: Double {
         guard lastArrival > measureStart, measuredMessages > 0 else { return 0 }
         return Double(measuredMessages) / (Double(lastArrival - measureStart) / 1e9)
     }
+}
+
+/// Printed by a `receive` role as its last stdout line (JSON).
+struct ReceiverResult: Codable, Sendable {
+    var path: BenchPath
+    var mode: BenchMode
+    var expected: Int
+    /// Latency runs: timestamps that were 0 or later than the arrival (no sample taken).
+    var badTimestamps: Int
+    var arrivals: Arrivals
 }
 
 /// Printed by the relay when it ends.
