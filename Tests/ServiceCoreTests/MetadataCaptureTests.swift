@@ -82,15 +82,13 @@ struct MetadataCaptureTests {
         send(UMPStreamMessage.streamConfigurationRequest(StreamConfiguration(protocol: .midi1)).packet)
 
         let declared = try #require(service.endpoint(.diagnosticsLoopbackA)?.declared)
-        #expect(declared.endpointInfo == CapturedEndpointInfo(
-            umpVersionMajor: 1, umpVersionMinor: 1, hasStaticFunctionBlocks: true, functionBlockCount: 2,
-            supportsMidi2Protocol: true, supportsMidi1Protocol: true,
-            supportsReceivingJitterReductionTimestamps: true, supportsSendingJitterReductionTimestamps: false))
-        #expect(declared.deviceIdentity == CapturedDeviceIdentity(
-            systemExclusiveIdByte1: 0x00, systemExclusiveIdByte2: 0x21, systemExclusiveIdByte3: 0x09,
-            deviceFamilyLsb: 0x23, deviceFamilyMsb: 0x02, deviceFamilyModelNumberLsb: 0x56, deviceFamilyModelNumberMsb: 0x08,
-            softwareRevisionLevelByte1: 1, softwareRevisionLevelByte2: 2, softwareRevisionLevelByte3: 3,
-            softwareRevisionLevelByte4: 4))
+        #expect(declared.endpointInfo == EndpointInfoNotification(
+            umpVersionMajor: 1, umpVersionMinor: 1, staticFunctionBlocks: true, numberOfFunctionBlocks: 2,
+            supportsMIDI2Protocol: true, supportsMIDI1Protocol: true, receivesJRTimestamps: true, transmitsJRTimestamps: false))
+        let identity = try #require(declared.deviceIdentity)
+        #expect(identity.manufacturerIdBytes == [0x00, 0x21, 0x09])
+        #expect(identity.family == 0x02 << 7 | 0x23 && identity.familyModel == 0x08 << 7 | 0x56)
+        #expect(identity.softwareRevisionBytes == [1, 2, 3, 4])
         #expect(declared.streamConfiguration == DeclaredStreamConfiguration(
             protocol: 0x02, receiveJitterReductionTimestamps: false, sendJitterReductionTimestamps: true))
         #expect(declared.productInstanceId == "SN-000123")
@@ -160,8 +158,8 @@ struct MetadataCaptureTests {
         #expect(endpoint.displayName == "Hello Synth Endpoint!")
         #expect(endpoint.declared.functionBlocks.first?.firstGroup == 4)
         #expect(endpoint.declared.functionBlocks.first?.direction == .output)
-        #expect(endpoint.declared.deviceIdentity?.systemExclusiveIdByte2 == 0x21)
-        #expect(endpoint.declared.deviceIdentity?.softwareRevisionLevelByte4 == 4)
+        #expect(endpoint.declared.deviceIdentity?.manufacturerIdBytes[1] == 0x21)
+        #expect(endpoint.declared.deviceIdentity?.softwareRevisionBytes[3] == 4)
 
         // Clearing the declared info falls back to the transport name and is saved too.
         try service.clearDeclaredInfo(for: ids.a)

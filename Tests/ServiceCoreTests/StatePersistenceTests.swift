@@ -241,15 +241,11 @@ struct StatePersistenceTests {
         let synth = try #require(service.endpoint(.diagnosticsLoopbackA))
         #expect(synth.displayName == "Synth")
         #expect(synth.declared == DeclaredEndpointState(
-            endpointInfo: CapturedEndpointInfo(umpVersionMajor: 1, umpVersionMinor: 1, hasStaticFunctionBlocks: true,
-                                               functionBlockCount: 2, supportsMidi2Protocol: true, supportsMidi1Protocol: true,
-                                               supportsReceivingJitterReductionTimestamps: false,
-                                               supportsSendingJitterReductionTimestamps: true),
-            deviceIdentity: CapturedDeviceIdentity(systemExclusiveIdByte1: 0x7D, systemExclusiveIdByte2: 0x00, systemExclusiveIdByte3: 0x01,
-                                                   deviceFamilyLsb: 0x02, deviceFamilyMsb: 0x03,
-                                                   deviceFamilyModelNumberLsb: 0x04, deviceFamilyModelNumberMsb: 0x05,
-                                                   softwareRevisionLevelByte1: 0x06, softwareRevisionLevelByte2: 0x07,
-                                                   softwareRevisionLevelByte3: 0x08, softwareRevisionLevelByte4: 0x7F),
+            endpointInfo: EndpointInfoNotification(umpVersionMajor: 1, umpVersionMinor: 1, staticFunctionBlocks: true,
+                                                   numberOfFunctionBlocks: 2, supportsMIDI2Protocol: true, supportsMIDI1Protocol: true,
+                                                   receivesJRTimestamps: false, transmitsJRTimestamps: true),
+            deviceIdentity: DeviceIdentityNotification(manufacturerIdBytes: [0x7D, 0x00, 0x01], family: 0x03 << 7 | 0x02,
+                                                       familyModel: 0x05 << 7 | 0x04, softwareRevisionBytes: [0x06, 0x07, 0x08, 0x7F]),
             endpointName: "Hello Synth Endpoint!", productInstanceId: "SN-0042",
             functionBlocks: [
                 DeclaredFunctionBlock(number: 0, name: "Main", isActive: true, direction: .bidirectional, uiHint: .senderAndReceiver,

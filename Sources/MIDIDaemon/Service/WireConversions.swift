@@ -86,20 +86,16 @@ extension DeclaredEndpointState {
         if let e = endpointInfo {
             info.umpVersionMajor = e.umpVersionMajor
             info.umpVersionMinor = e.umpVersionMinor
-            info.supportsMIDI10Protocol = e.supportsMidi1Protocol
-            info.supportsMIDI20Protocol = e.supportsMidi2Protocol
-            info.supportsSendingJitterReductionTimestamps = e.supportsSendingJitterReductionTimestamps
-            info.supportsReceivingJitterReductionTimestamps = e.supportsReceivingJitterReductionTimestamps
-            info.hasStaticFunctionBlocks = e.hasStaticFunctionBlocks
-            info.declaredFunctionBlockCount = e.functionBlockCount
+            info.supportsMIDI10Protocol = e.supportsMIDI1Protocol
+            info.supportsMIDI20Protocol = e.supportsMIDI2Protocol
+            info.supportsSendingJitterReductionTimestamps = e.transmitsJRTimestamps
+            info.supportsReceivingJitterReductionTimestamps = e.receivesJRTimestamps
+            info.hasStaticFunctionBlocks = e.staticFunctionBlocks
+            info.declaredFunctionBlockCount = e.numberOfFunctionBlocks
         }
         if let d = deviceIdentity {
-            info.deviceIdentity = DeclaredDeviceIdentity(
-                manufacturerId: [d.systemExclusiveIdByte1, d.systemExclusiveIdByte2, d.systemExclusiveIdByte3],
-                deviceFamily: UInt16(d.deviceFamilyMsb & 0x7F) << 7 | UInt16(d.deviceFamilyLsb & 0x7F),
-                deviceFamilyModel: UInt16(d.deviceFamilyModelNumberMsb & 0x7F) << 7 | UInt16(d.deviceFamilyModelNumberLsb & 0x7F),
-                softwareRevisionLevel: [d.softwareRevisionLevelByte1, d.softwareRevisionLevelByte2,
-                                        d.softwareRevisionLevelByte3, d.softwareRevisionLevelByte4])
+            info.deviceIdentity = DeclaredDeviceIdentity(manufacturerId: d.manufacturerIdBytes, deviceFamily: d.family,
+                                                         deviceFamilyModel: d.familyModel, softwareRevisionLevel: d.softwareRevisionBytes)
         }
         return info
     }

@@ -4,10 +4,10 @@ import UMP
 /// (docs/design.md §7), kept per EndpointDeviceId and persisted. Every part is optional: an endpoint
 /// that never declared anything has an empty state.
 public struct DeclaredEndpointState: Sendable, Equatable {
-    /// From the Endpoint Info Notification.
-    public var endpointInfo: CapturedEndpointInfo?
-    /// From the Device Identity Notification.
-    public var deviceIdentity: CapturedDeviceIdentity?
+    /// The last Endpoint Info Notification, as the UMP module decodes it.
+    public var endpointInfo: EndpointInfoNotification?
+    /// The last Device Identity Notification, as the UMP module decodes it.
+    public var deviceIdentity: DeviceIdentityNotification?
     /// From the (possibly multi-packet) Endpoint Name Notification.
     public var endpointName: String?
     /// From the (possibly multi-packet) Product Instance Id Notification.
@@ -17,7 +17,7 @@ public struct DeclaredEndpointState: Sendable, Equatable {
     /// From the Stream Configuration Notification.
     public var streamConfiguration: DeclaredStreamConfiguration?
 
-    public init(endpointInfo: CapturedEndpointInfo? = nil, deviceIdentity: CapturedDeviceIdentity? = nil,
+    public init(endpointInfo: EndpointInfoNotification? = nil, deviceIdentity: DeviceIdentityNotification? = nil,
                 endpointName: String? = nil, productInstanceId: String? = nil,
                 functionBlocks: [DeclaredFunctionBlock] = [],
                 streamConfiguration: DeclaredStreamConfiguration? = nil) {
@@ -52,65 +52,24 @@ public struct DeclaredEndpointState: Sendable, Equatable {
     }
 }
 
-/// Endpoint Info Notification fields (M2-104-UM §7.1.2, `MidiDeclaredEndpointInfo`).
-public struct CapturedEndpointInfo: Sendable, Equatable {
-    public var umpVersionMajor: UInt8
-    public var umpVersionMinor: UInt8
-    public var hasStaticFunctionBlocks: Bool
-    /// Number of function blocks the endpoint declares (0…32).
-    public var functionBlockCount: UInt8
-    public var supportsMidi2Protocol: Bool
-    public var supportsMidi1Protocol: Bool
-    public var supportsReceivingJitterReductionTimestamps: Bool
-    public var supportsSendingJitterReductionTimestamps: Bool
-
-    public init(umpVersionMajor: UInt8 = 1, umpVersionMinor: UInt8 = 1, hasStaticFunctionBlocks: Bool = false,
-                functionBlockCount: UInt8 = 0, supportsMidi2Protocol: Bool = false,
-                supportsMidi1Protocol: Bool = false,
-                supportsReceivingJitterReductionTimestamps: Bool = false,
-                supportsSendingJitterReductionTimestamps: Bool = false) {
-        self.umpVersionMajor = umpVersionMajor
-        self.umpVersionMinor = umpVersionMinor
-        self.hasStaticFunctionBlocks = hasStaticFunctionBlocks
-        self.functionBlockCount = functionBlockCount
-        self.supportsMidi2Protocol = supportsMidi2Protocol
-        self.supportsMidi1Protocol = supportsMidi1Protocol
-        self.supportsReceivingJitterReductionTimestamps = supportsReceivingJitterReductionTimestamps
-        self.supportsSendingJitterReductionTimestamps = supportsSendingJitterReductionTimestamps
+extension DeviceIdentityNotification {
+    /// The three SysEx manufacturer id bytes, first byte first (7 bits each): the layout of
+    /// Windows' `MidiDeclaredDeviceIdentity`, the wire's `manufacturerId` and `endpoints.json`.
+    public var manufacturerIdBytes: [UInt8] {
+        [UInt8(manufacturerId >> 16 & 0x7F), UInt8(manufacturerId >> 8 & 0x7F), UInt8(manufacturerId & 0x7F)]
     }
-}
 
-/// Device Identity Notification fields (M2-104-UM §7.1.3, `MidiDeclaredDeviceIdentity`).
-/// Every byte is 7-bit, as in the MIDI 1.0 Identity Reply.
-public struct CapturedDeviceIdentity: Sendable, Equatable {
-    public var systemExclusiveIdByte1: UInt8
-    public var systemExclusiveIdByte2: UInt8
-    public var systemExclusiveIdByte3: UInt8
-    public var deviceFamilyLsb: UInt8
-    public var deviceFamilyMsb: UInt8
-    public var deviceFamilyModelNumberLsb: UInt8
-    public var deviceFamilyModelNumberMsb: UInt8
-    public var softwareRevisionLevelByte1: UInt8
-    public var softwareRevisionLevelByte2: UInt8
-    public var softwareRevisionLevelByte3: UInt8
-    public var softwareRevisionLevelByte4: UInt8
+    /// The four software revision level bytes, first byte first (7 bits each).
+    public var softwareRevisionBytes: [UInt8] {
+        [UInt8(softwareRevision >> 24 & 0x7F), UInt8(softwareRevision >> 16 & 0x7F),
+         UInt8(softwareRevision >> 8 & 0x7F), UInt8(softwareRevision & 0x7F)]
+    }
 
-    public init(systemExclusiveIdByte1: UInt8 = 0, systemExclusiveIdByte2: UInt8 = 0,
-                systemExclusiveIdByte3: UInt8 = 0, deviceFamilyLsb: UInt8 = 0, deviceFamilyMsb: UInt8 = 0,
-                deviceFamilyModelNumberLsb: UInt8 = 0, deviceFamilyModelNumberMsb: UInt8 = 0,
-                softwareRevisionLevelByte1: UInt8 = 0, softwareRevisionLevelByte2: UInt8 = 0,
-                softwareRevisionLevelByte3: UInt8 = 0, softwareRevisionLevelByte4: UInt8 = 0) {
-        self.systemExclusiveIdByte1 = systemExclusiveIdByte1
-        self.systemExclusiveIdByte2 = systemExclusiveIdByte2
-        self.systemExclusiveIdByte3 = systemExclusiveIdByte3
-        self.deviceFamilyLsb = deviceFamilyLsb
-        self.deviceFamilyMsb = deviceFamilyMsb
-        self.deviceFamilyModelNumberLsb = deviceFamilyModelNumberLsb
-        self.deviceFamilyModelNumberMsb = deviceFamilyModelNumberMsb
-        self.softwareRevisionLevelByte1 = softwareRevisionLevelByte1
-        self.softwareRevisionLevelByte2 = softwareRevisionLevelByte2
-        self.softwareRevisionLevelByte3 = softwareRevisionLevelByte3
-        self.softwareRevisionLevelByte4 = softwareRevisionLevelByte4
+    /// From those bytes (missing ones are 0; 7 bits of each are kept, as the notification carries).
+    public init(manufacturerIdBytes m: [UInt8], family: UInt16, familyModel: UInt16, softwareRevisionBytes r: [UInt8]) {
+        func byte(_ bytes: [UInt8], _ i: Int) -> UInt32 { i < bytes.count ? UInt32(bytes[i] & 0x7F) : 0 }
+        self.init(manufacturerId: byte(m, 0) << 16 | byte(m, 1) << 8 | byte(m, 2), family: family, familyModel: familyModel,
+                  softwareRevision: byte(r, 0) << 24 | byte(r, 1) << 16 | byte(r, 2) << 8 | byte(r, 3))
     }
 }
 

@@ -17,15 +17,10 @@ extension MidiService {
         switch message {
         case .endpointInfoNotification(let info):
             update(node) {
-                $0.declared.endpointInfo = CapturedEndpointInfo(
-                    umpVersionMajor: info.umpVersionMajor, umpVersionMinor: info.umpVersionMinor,
-                    hasStaticFunctionBlocks: info.staticFunctionBlocks, functionBlockCount: info.numberOfFunctionBlocks,
-                    supportsMidi2Protocol: info.supportsMIDI2Protocol, supportsMidi1Protocol: info.supportsMIDI1Protocol,
-                    supportsReceivingJitterReductionTimestamps: info.receivesJRTimestamps,
-                    supportsSendingJitterReductionTimestamps: info.transmitsJRTimestamps)
+                $0.declared.endpointInfo = info
             }
         case .deviceIdentityNotification(let identity):
-            update(node) { $0.declared.deviceIdentity = CapturedDeviceIdentity(identity) }
+            update(node) { $0.declared.deviceIdentity = identity }
         case .streamConfigurationNotification(let configuration):
             update(node) {
                 $0.declared.streamConfiguration = DeclaredStreamConfiguration(
@@ -68,20 +63,4 @@ extension MidiService {
 
     /// An endpoint declares at most 32 function blocks (M2-104-UM §6.1); higher numbers are ignored.
     static let maximumFunctionBlocks: UInt8 = 32
-}
-
-extension CapturedDeviceIdentity {
-    /// From the UMP module's decoded notification (packed fields → the Windows byte layout).
-    init(_ n: DeviceIdentityNotification) {
-        self.init(systemExclusiveIdByte1: UInt8((n.manufacturerId >> 16) & 0x7F),
-                  systemExclusiveIdByte2: UInt8((n.manufacturerId >> 8) & 0x7F),
-                  systemExclusiveIdByte3: UInt8(n.manufacturerId & 0x7F),
-                  deviceFamilyLsb: UInt8(n.family & 0x7F), deviceFamilyMsb: UInt8((n.family >> 7) & 0x7F),
-                  deviceFamilyModelNumberLsb: UInt8(n.familyModel & 0x7F),
-                  deviceFamilyModelNumberMsb: UInt8((n.familyModel >> 7) & 0x7F),
-                  softwareRevisionLevelByte1: UInt8((n.softwareRevision >> 24) & 0x7F),
-                  softwareRevisionLevelByte2: UInt8((n.softwareRevision >> 16) & 0x7F),
-                  softwareRevisionLevelByte3: UInt8((n.softwareRevision >> 8) & 0x7F),
-                  softwareRevisionLevelByte4: UInt8(n.softwareRevision & 0x7F))
-    }
 }

@@ -78,22 +78,20 @@ enum StateDocument {
             members.append(("endpointInfo", .object([
                 ("umpVersionMajor", int(info.umpVersionMajor)),
                 ("umpVersionMinor", int(info.umpVersionMinor)),
-                ("hasStaticFunctionBlocks", .bool(info.hasStaticFunctionBlocks)),
-                ("functionBlockCount", int(info.functionBlockCount)),
-                ("supportsMidi2Protocol", .bool(info.supportsMidi2Protocol)),
-                ("supportsMidi1Protocol", .bool(info.supportsMidi1Protocol)),
-                ("supportsReceivingJitterReductionTimestamps", .bool(info.supportsReceivingJitterReductionTimestamps)),
-                ("supportsSendingJitterReductionTimestamps", .bool(info.supportsSendingJitterReductionTimestamps)),
+                ("hasStaticFunctionBlocks", .bool(info.staticFunctionBlocks)),
+                ("functionBlockCount", int(info.numberOfFunctionBlocks)),
+                ("supportsMidi2Protocol", .bool(info.supportsMIDI2Protocol)),
+                ("supportsMidi1Protocol", .bool(info.supportsMIDI1Protocol)),
+                ("supportsReceivingJitterReductionTimestamps", .bool(info.receivesJRTimestamps)),
+                ("supportsSendingJitterReductionTimestamps", .bool(info.transmitsJRTimestamps)),
             ])))
         }
         if let identity = declared.deviceIdentity {
             members.append(("deviceIdentity", .object([
-                ("systemExclusiveId", bytes(identity.systemExclusiveIdByte1, identity.systemExclusiveIdByte2,
-                                            identity.systemExclusiveIdByte3)),
-                ("deviceFamily", bytes(identity.deviceFamilyLsb, identity.deviceFamilyMsb)),
-                ("deviceFamilyModelNumber", bytes(identity.deviceFamilyModelNumberLsb, identity.deviceFamilyModelNumberMsb)),
-                ("softwareRevisionLevel", bytes(identity.softwareRevisionLevelByte1, identity.softwareRevisionLevelByte2,
-                                                identity.softwareRevisionLevelByte3, identity.softwareRevisionLevelByte4)),
+                ("systemExclusiveId", bytes(identity.manufacturerIdBytes)),
+                ("deviceFamily", bytes(lsbMsb(identity.family))),
+                ("deviceFamilyModelNumber", bytes(lsbMsb(identity.familyModel))),
+                ("softwareRevisionLevel", bytes(identity.softwareRevisionBytes)),
             ])))
         }
         if let configuration = declared.streamConfiguration {
@@ -123,7 +121,10 @@ enum StateDocument {
     }
 
     private static func int(_ value: UInt8) -> JSONOutline { .integer(Int(value)) }
-    private static func bytes(_ values: UInt8...) -> JSONOutline { .array(values.map(int)) }
+    private static func bytes(_ values: [UInt8]) -> JSONOutline { .array(values.map(int)) }
+    /// A 14-bit value as the notification sends it: LSB then MSB, 7 bits each.
+    private static func lsbMsb(_ value: UInt16) -> [UInt8] { [UInt8(value & 0x7F), UInt8(value >> 7 & 0x7F)] }
+    private static func fourteenBits(_ lsbMsb: [UInt8]) -> UInt16 { UInt16(lsbMsb[0] & 0x7F) | UInt16(lsbMsb[1] & 0x7F) << 7 }
 
     // MARK: Decoding
 
@@ -150,27 +151,24 @@ enum StateDocument {
         declared.endpointName = value["endpointName"]?.string.map { EndpointText.sanitized($0, field: .name) }
         declared.productInstanceId = value["productInstanceId"]?.string.map { EndpointText.sanitized($0, field: .name) }
         if let info = value["endpointInfo"], info.object != nil {
-            declared.endpointInfo = CapturedEndpointInfo(
+            declared.endpointInfo = EndpointInfoNotification(
                 umpVersionMajor: info["umpVersionMajor"]?.integer() ?? 1,
                 umpVersionMinor: info["umpVersionMinor"]?.integer() ?? 1,
-                hasStaticFunctionBlocks: info["hasStaticFunctionBlocks"]?.bool ?? false,
-                functionBlockCount: info["functionBlockCount"]?.integer() ?? 0,
-                supportsMidi2Protocol: info["supportsMidi2Protocol"]?.bool ?? false,
-                supportsMidi1Protocol: info["supportsMidi1Protocol"]?.bool ?? false,
-                supportsReceivingJitterReductionTimestamps: info["supportsReceivingJitterReductionTimestamps"]?.bool ?? false,
-                supportsSendingJitterReductionTimestamps: info["supportsSendingJitterReductionTimestamps"]?.bool ?? false)
+                staticFunctionBlocks: info["hasStaticFunctionBlocks"]?.bool ?? false,
+                numberOfFunctionBlocks: info["functionBlockCount"]?.integer() ?? 0,
+                supportsMIDI2Protocol: info["supportsMidi2Protocol"]?.bool ?? false,
+                supportsMIDI1Protocol: info["supportsMidi1Protocol"]?.bool ?? false,
+                receivesJRTimestamps: info["supportsReceivingJitterReductionTimestamps"]?.bool ?? false,
+                transmitsJRTimestamps: info["supportsSendingJitterReductionTimestamps"]?.bool ?? false)
         }
         if let identity = value["deviceIdentity"], identity.object != nil {
             let sysEx = byteList(identity["systemExclusiveId"], count: 3)
             let family = byteList(identity["deviceFamily"], count: 2)
             let model = byteList(identity["deviceFamilyModelNumber"], count: 2)
             let revision = byteList(identity["softwareRevisionLevel"], count: 4)
-            declared.deviceIdentity = CapturedDeviceIdentity(
-                systemExclusiveIdByte1: sysEx[0], systemExclusiveIdByte2: sysEx[1], systemExclusiveIdByte3: sysEx[2],
-                deviceFamilyLsb: family[0], deviceFamilyMsb: family[1],
-                deviceFamilyModelNumberLsb: model[0], deviceFamilyModelNumberMsb: model[1],
-                softwareRevisionLevelByte1: revision[0], softwareRevisionLevelByte2: revision[1],
-                softwareRevisionLevelByte3: revision[2], softwareRevisionLevelByte4: revision[3])
+            declared.deviceIdentity = DeviceIdentityNotification(
+                manufacturerIdBytes: sysEx, family: fourteenBits(family), familyModel: fourteenBits(model),
+                softwareRevisionBytes: revision)
         }
         if let configuration = value["streamConfiguration"], let proto: UInt8 = configuration["protocol"]?.integer() {
             declared.streamConfiguration = DeclaredStreamConfiguration(
