@@ -50,6 +50,12 @@ import Testing
              home: "Sources/MIDIRules/ServiceSocketPath.swift", timesAtHome: 2),
         Fact(name: "service directory name", pattern: #""midi-services""#,
              home: "Sources/MIDIRules/PathRules.swift"),
+        Fact(name: "endpoint filter bits (diagnostic ping's)", pattern: #"(?i)rawValue:\s*0x0*2_?0000\b"#,
+             home: "Sources/MIDIRules/EndpointClassification.swift"),
+        Fact(name: "endpoint purposes", pattern: #"^\s*case (normalMessageEndpoint|virtualDeviceResponder)\b"#,
+             home: "Sources/MIDIRules/EndpointClassification.swift", timesAtHome: 2),
+        Fact(name: "native data formats", pattern: #"^\s*case (byteStream|midi1ByteStream)\b"#,
+             home: "Sources/MIDIRules/EndpointClassification.swift"),
     ]
 
     /// Where the pattern matches in `text`, by 1-based line, comment lines left out.
