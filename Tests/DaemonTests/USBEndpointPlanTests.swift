@@ -15,7 +15,7 @@ struct USBEndpointPlanTests {
         #expect(d.id.rawValue == #"\\?\swd#midisrv#midiu_usb_1209_4d49_ser-0001#{e7cce071-3c03-423f-88d3-f1045d02552b}"#)
         #expect(d.deviceInstanceId.rawValue == #"USB\VID_1209&PID_4D49\SER-0001"#)
         #expect(d.transport == .usb)
-        #expect(d.nativeDataFormat == .midi1ByteStream)
+        #expect(d.nativeDataFormat == .byteStream)
         #expect(d.transportSupplied == TransportSuppliedInfo(name: "Test Synth", description: "", serialNumber: "SER-0001",
                                                              vendorId: 0x1209, productId: 0x4D49, manufacturer: "Acme"))
         #expect(d.groupCount == 2)

@@ -10,7 +10,7 @@ struct WireConversionTests {
     static let endpoint = MidiEndpoint(
         id: EndpointDeviceId(instance: "usb_1209_4d49_ser-0001"), transport: .usb,
         deviceInstanceId: .usb(vendorId: 0x1209, productId: 0x4D49, instance: "SER-0001"),
-        nativeDataFormat: .midi1ByteStream, transportSupplied: TransportSuppliedInfo(name: "Pico Synth"))
+        nativeDataFormat: .byteStream, transportSupplied: TransportSuppliedInfo(name: "Pico Synth"))
 
     static let kernel = PublishedLegacyPorts(client: 24, clientName: "Pico Synth",
                                              ports: [.init(port: 0, name: "Pico Synth MIDI 1", group: 1),

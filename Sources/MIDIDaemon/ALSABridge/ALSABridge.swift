@@ -88,7 +88,7 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
                 context.service.endpoint(id)?.legacyPorts.restoreConnections ?? false
             }
         }
-        let endpoints = context.service.endpoints(matching: .standard).filter(Self.isBridged)
+        let endpoints = context.service.endpoints(matching: .allStandardEndpoints).filter(Self.isBridged)
         for endpoint in endpoints { createClient(for: endpoint, context: context) }
         let numbers = clientList.map { String($0.clientNumber) }.joined(separator: ", ")
         return FeatureStatus(available: true,

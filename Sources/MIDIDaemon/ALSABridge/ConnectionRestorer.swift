@@ -223,8 +223,7 @@ final class ConnectionRestorer {
     }
 
     private func info(_ entry: RememberedConnection) -> RememberedConnectionInfo {
-        RememberedConnectionInfo(endpointDeviceId: entry.endpoint.rawValue, port: entry.port, direction: entry.direction.rawValue,
-                                 otherClientName: entry.otherClient, otherPortName: entry.otherPort, isConnected: live.contains(entry))
+        entry.wireInfo(isConnected: live.contains(entry))
     }
 
     // MARK: Helpers

@@ -139,6 +139,14 @@ extension EndpointProperties {
     }
 }
 
+extension RememberedConnection {
+    /// A remembered connection on the wire; `isConnected` is the ALSA helper's live state.
+    func wireInfo(isConnected: Bool) -> RememberedConnectionInfo {
+        RememberedConnectionInfo(endpointDeviceId: endpoint.rawValue, port: port, direction: direction.rawValue,
+                                 otherClientName: otherClient, otherPortName: otherPort, isConnected: isConnected)
+    }
+}
+
 extension ControlError {
     init(_ error: LoopbackError) {
         let code: Code

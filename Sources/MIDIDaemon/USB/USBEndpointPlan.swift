@@ -59,7 +59,7 @@ struct USBEndpointPlan: Equatable {
         let name = product ?? "USB MIDI Device \(Self.hex4(card.vendorId)):\(Self.hex4(card.productId))"
         descriptor = DeviceEndpointDescriptor(
             id: identity.endpointDeviceId, transport: .usb, deviceInstanceId: identity.deviceInstanceId,
-            nativeDataFormat: .midi1ByteStream,
+            nativeDataFormat: .byteStream,
             transportSupplied: TransportSuppliedInfo(
                 name: name, description: "", serialNumber: card.serialNumber,
                 vendorId: card.vendorId, productId: card.productId, manufacturer: card.manufacturer),

@@ -80,15 +80,3 @@ extension StringProtocol {
     /// Empty or only whitespace.
     var isBlank: Bool { allSatisfy(\.isWhitespace) }
 }
-
-// The spellings the ALSA bridge (`endpoints(matching: .standard)`) and the USB endpoint plan
-// (`nativeDataFormat: .midi1ByteStream`) use, from before the classification moved to MIDIRules
-// (issue 13); those files are being changed by other work, so they keep their words until
-// they switch to `.allStandardEndpoints` and `.byteStream`.
-extension MidiEndpointDeviceInformationFilters {
-    public static let standard = allStandardEndpoints
-}
-
-extension MidiEndpointNativeDataFormat {
-    public static let midi1ByteStream = byteStream
-}
