@@ -17,6 +17,13 @@ struct ALSARelayCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reported("midi-bench alsa-relay") {
+            // Its own process name, so a profile (scripts/bench --vm --profile) tells the relay
+            // from the bench's other midi-bench processes.
+            let comm = open("/proc/self/comm", O_WRONLY | O_CLOEXEC)
+            if comm >= 0 {
+                _ = "alsa-relay".withCString { Glibc.write(comm, $0, strlen($0)) }
+                Glibc.close(comm)
+            }
             let client = try SequencerClient(name: name)
             try client.setInputPool(SequencerClient.maximumInputPool)
             try client.createPort(PortID(0), name: name, capabilities: .duplexMIDI)

@@ -126,4 +126,29 @@ import Testing
         parser.feed([100, 61, 101], group: 0) { packets.append($0) }
         #expect(packets.isEmpty)
     }
+
+    /// `feedChannelVoice` (the ALSA bridge's whole-event path) must leave the same packets and
+    /// the same state as the message's bytes fed one by one: checked after every prefix of a
+    /// stream with SysEx cut open, running status, program change and pitch bend, by what the
+    /// same continuation then produces.
+    @Test func wholeChannelMessageMatchesItsBytes() {
+        let messages: [(UInt8, UInt8, UInt8)] = [(0x93, 60, 100), (0xC2, 7, 99), (0xE1, 0x7F, 0x40), (0xD5, 0x33, 0x44), (0x80, 200, 255)]
+        let prefixes: [[UInt8]] = [[], [0xF0, 1, 2, 3], [0xF0] + sysExPayload(9), [0x90, 60], [0xF2, 1], [0xB0, 7, 100]]
+        let continuation: [UInt8] = [61, 62, 0xF0, 5, 0xF7, 63, 64]
+        for prefix in prefixes {
+            for (status, data1, data2) in messages {
+                var bytewise = MIDI1StreamParser(), whole = MIDI1StreamParser()
+                var fromBytes: [UMPPacket] = [], fromWhole: [UMPPacket] = []
+                bytewise.feed(prefix, group: 2) { fromBytes.append($0) }
+                whole.feed(prefix, group: 2) { fromWhole.append($0) }
+                let isTwoByte = status & 0xF0 == 0xC0 || status & 0xF0 == 0xD0
+                bytewise.feed([status, data1 & 0x7F] + (isTwoByte ? [] : [data2 & 0x7F]), group: 2) { fromBytes.append($0) }
+                whole.feedChannelVoice(status: status, data1, data2, group: 2) { fromWhole.append($0) }
+                #expect(fromWhole == fromBytes, "after \(prefix), message \(status) \(data1) \(data2)")
+                bytewise.feed(continuation, group: 2) { fromBytes.append($0) }
+                whole.feed(continuation, group: 2) { fromWhole.append($0) }
+                #expect(fromWhole == fromBytes, "state after \(prefix), message \(status) \(data1) \(data2)")
+            }
+        }
+    }
 }

@@ -106,8 +106,15 @@ struct SequencerInputTranslator {
         parsers[port].feed(status, group: group, emit: emit)
     }
 
+    /// Channel voice messages (status below 0xF0) go through the parser as whole messages
+    /// (`feedChannelVoice`, the same result as their bytes one by one); system common bytes
+    /// one by one.
     @inline(__always)
     private mutating func feed(_ port: Int, _ group: UInt8, _ status: UInt8, _ data1: UInt8, _ emit: (UMPPacket) -> Void) {
+        if status < 0xF0 {
+            parsers[port].feedChannelVoice(status: status, data1, 0, group: group, emit: emit)
+            return
+        }
         parsers[port].feed(status, group: group, emit: emit)
         parsers[port].feed(data1 & 0x7F, group: group, emit: emit)
     }
@@ -115,6 +122,10 @@ struct SequencerInputTranslator {
     @inline(__always)
     private mutating func feed(_ port: Int, _ group: UInt8, _ status: UInt8, _ data1: UInt8, _ data2: UInt8,
                                _ emit: (UMPPacket) -> Void) {
+        if status < 0xF0 {
+            parsers[port].feedChannelVoice(status: status, data1, data2, group: group, emit: emit)
+            return
+        }
         parsers[port].feed(status, group: group, emit: emit)
         parsers[port].feed(data1 & 0x7F, group: group, emit: emit)
         parsers[port].feed(data2 & 0x7F, group: group, emit: emit)

@@ -105,6 +105,23 @@ public struct MIDI1StreamParser: Sendable {
         if status >= 0xF0 { status = 0 }  // system common: no running status
     }
 
+    /// A whole channel voice message — `status` 0x80…0xEF and its data bytes (`data2` is
+    /// ignored for program change and channel pressure) — handled exactly as feeding its bytes
+    /// one by one would be (an unfinished SysEx ends first; the status becomes the running
+    /// status), in one step. For a source that delivers whole messages (an ALSA event), this
+    /// saves three passes through the byte state machine per message.
+    @inlinable
+    public mutating func feedChannelVoice(status byte: UInt8, _ data1: UInt8, _ data2: UInt8, group: UInt8,
+                                          emit: (UMPPacket) -> Void) {
+        let g = UInt32(group & 0xF) << 24
+        if inSysEx { finishSysEx(group: g, emit: emit) }
+        haveFirstData = false
+        status = byte
+        let high = byte & 0xF0
+        let second: UInt32 = high == 0xC0 || high == 0xD0 ? 0 : UInt32(data2 & 0x7F)
+        emit(UMPPacket(0x2000_0000 | g | UInt32(byte) << 16 | UInt32(data1 & 0x7F) << 8 | second))
+    }
+
     @inlinable
     mutating func appendSysEx(_ byte: UInt8, group g: UInt32, emit: (UMPPacket) -> Void) {
         if sysExCount == 6 {

@@ -42,10 +42,17 @@ if [ "$status" = 0 ]; then
         --json "$results/alsa.json" "$@") >"$results/alsa.txt" 2>>"$results/alsa.log"
     status=$?
     if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
-        for comm in midisrv midi-bench; do
-            perf report -i /tmp/perf.data --comm "$comm" --no-children --sort dso,sym --percent-limit 0.3 --stdio \
-                >"$results/profile-$comm.txt" 2>>"$results/alsa.log"
+        # Flat (self) and inclusive (children) profiles per process, in per cent of that
+        # process's own samples: most of a run's samples are idle vCPUs, so per cent of all
+        # samples would hide everything under the limit.
+        for comm in midisrv alsa-relay midi-bench; do
+            perf report -i /tmp/perf.data --comm "$comm" --percentage relative --no-children -g none \
+                --sort dso,sym --percent-limit 0.5 --stdio >"$results/profile-$comm.txt" 2>>"$results/alsa.log"
+            perf report -i /tmp/perf.data --comm "$comm" --percentage relative --children -g none \
+                --sort sym --percent-limit 2 --stdio >"$results/profile-$comm-inclusive.txt" 2>>"$results/alsa.log"
         done
+        perf report -i /tmp/perf.data --sort comm,pid --percentage relative -g none --stdio \
+            >"$results/profile-processes.txt" 2>>"$results/alsa.log"
     fi
 fi
 echo "$status" >"$results/status"
