@@ -15,13 +15,24 @@ import UMP
 ///   iteration (`flushOutput`).
 ///
 /// Everything runs on the daemon's loop thread; the client's descriptor is non-blocking.
+///
+/// Hot path (docs/performance.md, "The ALSA bridge"): per event, nothing is allocated or
+/// retained, and the stored properties touched per event are `@exclusivity(unchecked)`. A
+/// perf profile of `scripts/bench --vm` had the run-time exclusivity checks (`swift_beginAccess`,
+/// its thread-local access set) at ~6 % of the daemon and slow-path retains at ~10 %: both this
+/// class and `MidiService` are weakly referenced (the restorer's announcer, `service` below), so
+/// every retain of either takes the side-table path, and the per-event closures retained them.
+/// The audit for the attribute: the daemon is single-threaded (only the loop's thread reaches
+/// a client), and no access to one of these properties calls out to code that reaches the same
+/// property again (the translators' emit closures below touch only locals or `write`, which
+/// touches none of `input`, `output`, `layout`). Keep it so, or remove the attribute.
 final class EndpointSequencerClient: EndpointReceiver {
     let endpointId: EndpointDeviceId
     let sequencer: SequencerClient
-    private(set) var layout: BridgePortLayout
+    @exclusivity(unchecked) private(set) var layout: BridgePortLayout
     private(set) var connection: ConnectionID?
-    private var input: SequencerInputTranslator
-    private var output: SequencerOutputTranslator
+    @exclusivity(unchecked) private var input: SequencerInputTranslator
+    @exclusivity(unchecked) private var output: SequencerOutputTranslator
     private var descriptorTokens: [EventLoop.Token] = []
     private weak var service: MidiService?
     /// Called with subscription notices and System Announce messages this client reads
@@ -36,16 +47,16 @@ final class EndpointSequencerClient: EndpointReceiver {
     static let sysExEventLimit = 4096
 
     /// Whether alsa-lib's output buffer holds events not yet handed to the kernel.
-    private(set) var hasPendingOutput = false
+    @exclusivity(unchecked) private(set) var hasPendingOutput = false
 
     // Counters, for `midi service status`-style reports in the log.
     /// ALSA events taken from the sequencer and sent into the endpoint.
-    private(set) var eventsFromALSA: UInt64 = 0
+    @exclusivity(unchecked) private(set) var eventsFromALSA: UInt64 = 0
     /// UMP packets the service refused (e.g. the endpoint went away between reads).
     private(set) var packetsRefused: UInt64 = 0
     private(set) var lastRefusal: SendResult?
     /// Events to ALSA that alsa-lib refused to queue (never expected; an invalid value).
-    private(set) var eventsNotQueued: UInt64 = 0
+    @exclusivity(unchecked) private(set) var eventsNotQueued: UInt64 = 0
     /// Errors reading from the sequencer (other than "nothing more").
     private(set) var inputErrors: UInt64 = 0
     private(set) var lastError: ALSAError?
@@ -100,7 +111,7 @@ final class EndpointSequencerClient: EndpointReceiver {
     /// `receive(contentsOf:)` per receiver for the whole run, instead of all that per event).
     /// Allocated once; a wake-up with more sends it in runs of this size.
     private let inputRun = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: EndpointSequencerClient.inputRunCapacity)
-    private var inputRunCount = 0
+    @exclusivity(unchecked) private var inputRunCount = 0
     /// 256 packets: more than a drained input buffer usually holds (alsa-lib reads up to
     /// 16 KiB = 585 fixed-size events per `read`, the bench's window keeps fewer in flight), and
     /// 4 KiB of memory per client.
@@ -134,10 +145,25 @@ final class EndpointSequencerClient: EndpointReceiver {
                 if sequencer.bufferedInputEvents == 0 { return }
                 continue
             }
-            let translated = input.translate(received.event, portIndex: Int(port.rawValue), group: group) { packet in
-                if self.inputRunCount == Self.inputRunCapacity { self.sendInputRun(service, connection) }
-                self.inputRun[self.inputRunCount] = TimestampedUMP(timestamp: 0, packet: packet)
-                self.inputRunCount += 1
+            // A channel or system event makes at most four packets (an RPN/NRPN); only SysEx
+            // can make more, and only its emit closure may have to send a full run midway.
+            let translated: Bool
+            if case .systemExclusive = received.event {
+                translated = input.translate(received.event, portIndex: Int(port.rawValue), group: group) { packet in
+                    if self.inputRunCount == Self.inputRunCapacity { self.sendInputRun(service, connection) }
+                    self.inputRun[self.inputRunCount] = TimestampedUMP(timestamp: 0, packet: packet)
+                    self.inputRunCount += 1
+                }
+            } else {
+                if inputRunCount > Self.inputRunCapacity - 4 { sendInputRun(service, connection) }
+                // The closure captures locals only: no retain of `self` or `service` per event.
+                let run = inputRun
+                var count = inputRunCount
+                translated = input.translate(received.event, portIndex: Int(port.rawValue), group: group) { packet in
+                    run[count] = TimestampedUMP(timestamp: 0, packet: packet)
+                    count += 1
+                }
+                inputRunCount = count
             }
             if translated { eventsFromALSA &+= 1 }
             if sequencer.bufferedInputEvents == 0 { return }
@@ -164,7 +190,8 @@ final class EndpointSequencerClient: EndpointReceiver {
     /// batch to the kernel at the end of the loop iteration. Never calls the service.
     func receive(_ message: TimestampedUMP) -> Bool {
         var queued = true
-        output.translate(message.packet) { group, event in
+        // Not retained per message: the closure runs inside this call, while `self` is alive.
+        output.translate(message.packet) { [unowned(unsafe) self] group, event in
             if let port = self.layout.port(forGroup: group), !self.write(event, from: port) { queued = false }
             if !self.write(event, from: PortID(0)) { queued = false }
         }
