@@ -1,5 +1,9 @@
 import CALSA
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension SequencerClient {
     /// Subscribes `port` of this client to `source`: events `source` sends to its subscribers
     /// arrive on `port` (`snd_seq_connect_from`). `port` needs the WRITE capability.
@@ -29,6 +33,23 @@ extension SequencerClient {
         try check(snd_seq_disconnect_to(handle, Int32(port.rawValue),
                                         Int32(destination.client.rawValue), Int32(destination.port.rawValue)),
                   "snd_seq_disconnect_to(\(address(of: port)) -> \(destination))")
+    }
+
+    /// How many subscribers read from `port` of this client now (the kernel's count of read
+    /// subscriptions, `snd_seq_port_info_get_read_use`): whether an event sent from `port` to
+    /// its subscribers reaches anyone. One `ioctl`; allocates nothing (the port info is on the
+    /// stack), so a hot path may ask now and then.
+    public func readerCount(of port: PortID) throws(ALSAError) -> Int {
+        let size = snd_seq_port_info_sizeof()
+        let result: (count: Int32, status: Int32) = withUnsafeTemporaryAllocation(byteCount: size, alignment: 16) { buffer in
+            guard let base = buffer.baseAddress else { return (0, -ENOMEM) }
+            memset(base, 0, size)
+            let info = OpaquePointer(base)
+            let status = snd_seq_get_port_info(handle, Int32(port.rawValue), info)
+            return (status < 0 ? 0 : snd_seq_port_info_get_read_use(info), status)
+        }
+        try check(result.status, "snd_seq_get_port_info(\(address(of: port)))")
+        return Int(result.count)
     }
 
     /// Subscribes `port` to System Announce (0:1): from now on `port` receives

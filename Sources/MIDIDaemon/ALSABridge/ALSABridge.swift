@@ -51,6 +51,9 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     private var restorer: ConnectionRestorer?
     /// Fires when a client that appeared has settled (`ConnectionRestorer.settleDelay`).
     private var restoreTimer: EventLoop.Token?
+    /// Fires when a client's events for ports without known readers are due to be settled
+    /// (`EndpointSequencerClient.heldDeadline`).
+    private var heldTimer: EventLoop.Token?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -88,6 +91,15 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
                 context.service.endpoint(id)?.legacyPorts.restoreConnections ?? false
             }
         }
+        heldTimer = context.loop.addTimer(nextDeadline: { [unowned self] in self.earliestHeldDeadline }) { [unowned self] now in
+            // Indexing, not `for in`: no allocation on the way of events.
+            var index = 0
+            while index < self.clientList.count {
+                let client = self.clientList[index]
+                if let due = client.heldDeadline, due <= now { client.settleHeld() }
+                index += 1
+            }
+        }
         let endpoints = context.service.endpoints(matching: .allStandardEndpoints).filter(Self.isBridged)
         for endpoint in endpoints { createClient(for: endpoint, context: context) }
         let numbers = clientList.map { String($0.clientNumber) }.joined(separator: ", ")
@@ -102,11 +114,14 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
         if let hook { context.loop.unregister(hook) }
         if let reportTimer { context.loop.unregister(reportTimer) }
         if let restoreTimer { context.loop.unregister(restoreTimer) }
+        if let heldTimer { context.loop.unregister(heldTimer) }
         restoreTimer = nil
+        heldTimer = nil
         observer = nil
         hook = nil
         reportTimer = nil
         for client in clientList {
+            client.settleHeld()
             client.flushOutput()
             client.detach(from: context.service, loop: context.loop)
         }
@@ -121,6 +136,18 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
 
     /// How many endpoints have a client now.
     var clientCount: Int { clientList.count }
+
+    /// The earliest time a client's held events are due to be settled (a scan of at most 64
+    /// clients, once per loop iteration).
+    private var earliestHeldDeadline: UInt64? {
+        var earliest: UInt64?
+        var index = 0
+        while index < clientList.count {
+            if let due = clientList[index].heldDeadline { earliest = min(earliest ?? due, due) }
+            index += 1
+        }
+        return earliest
+    }
 
     /// Why the bridge cannot run here, or nil. Only a missing or forbidden device stops it: a
     /// full client table (`ENOMEM`, 64 user clients already) is a per-endpoint matter — the
@@ -153,6 +180,7 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
             if failedSet.remove(id) != nil { failedEndpoints.removeAll { $0 == id } }
             guard let client = clients.removeValue(forKey: id) else { return }
             clientList.removeAll { $0 === client }
+            client.settleHeld()
             client.flushOutput()
             // The service closed the connection with the endpoint; an observer must not change
             // the service anyway.

@@ -192,12 +192,19 @@ final class ConnectionRestorer {
         do {
             switch entry.direction {
             case .from: try client.sequencer.connect(from: other, to: port)
-            case .to: try client.sequencer.connect(from: port, to: other)
+            case .to:
+                try client.sequencer.connect(from: port, to: other)
+                // A subscription the client made itself brings it no notice.
+                client.readersMayHaveChanged(on: port)
             }
             live.insert(entry)
             logger.info("alsa: remade connection \(describe(entry)) (\(other))")
         } catch {
-            if error.errno == .busy { live.insert(entry); return }   // it is there already
+            if error.errno == .busy {   // it is there already
+                live.insert(entry)
+                if entry.direction == .to { client.readersMayHaveChanged(on: port) }
+                return
+            }
             logger.debug("alsa: could not remake connection \(describe(entry)): \(error)")
         }
     }

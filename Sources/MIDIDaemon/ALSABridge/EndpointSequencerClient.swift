@@ -10,9 +10,11 @@ import UMP
 ///   and sent into the endpoint with `MidiService.send`, so they arrive on the other side of
 ///   the pair, mixed with what SDK clients send.
 /// - endpoint → ALSA: everything the endpoint receives (`receive`, called by the service) is
-///   translated to MIDI 1.0 events and written to the port of its group and to port 0.
-///   Writing only fills alsa-lib's output buffer; the bridge drains it once per loop
-///   iteration (`flushOutput`).
+///   translated to MIDI 1.0 events for the port of its group and for port 0 — and written to
+///   each of those ports that has readers (see "Readers" below: an event for a port nobody
+///   reads is not handed to the kernel, which would only look the port up, lock its empty
+///   subscriber list and drop it). Writing only fills alsa-lib's output buffer; the bridge
+///   drains it once per loop iteration (`flushOutput`).
 ///
 /// Everything runs on the daemon's loop thread; the client's descriptor is non-blocking.
 ///
@@ -24,8 +26,9 @@ import UMP
 /// every retain of either takes the side-table path, and the per-event closures retained them.
 /// The audit for the attribute: the daemon is single-threaded (only the loop's thread reaches
 /// a client), and no access to one of these properties calls out to code that reaches the same
-/// property again (the translators' emit closures below touch only locals or `write`, which
-/// touches none of `input`, `output`, `layout`). Keep it so, or remove the attribute.
+/// property again (the translators' emit closures below touch only locals or `deliver`, which
+/// touches the reader state and `write` but none of `input`, `output`, `layout`). Keep it so,
+/// or remove the attribute.
 final class EndpointSequencerClient: EndpointReceiver {
     let endpointId: EndpointDeviceId
     let sequencer: SequencerClient
@@ -117,7 +120,11 @@ final class EndpointSequencerClient: EndpointReceiver {
     /// 4 KiB of memory per client.
     static let inputRunCapacity = 256
 
-    deinit { inputRun.deallocate() }
+    deinit {
+        inputRun.deallocate()
+        if heldCount > 0 { held.baseAddress!.deinitialize(count: heldCount) }
+        held.deallocate()
+    }
 
     /// Reads the events of one wake-up — what alsa-lib's first `read` brought from the kernel,
     /// stopping when its buffer is empty rather than asking the kernel again for an EAGAIN (the
@@ -137,7 +144,9 @@ final class EndpointSequencerClient: EndpointReceiver {
             }
             guard let received else { return }
             if received.event.isNotice {   // subscriptions and System Announce: not MIDI
+                readersNotice(received.event)
                 onNotice?(received)
+                if sequencer.bufferedInputEvents == 0 { return }
                 continue
             }
             let port = received.destination.port
@@ -192,8 +201,8 @@ final class EndpointSequencerClient: EndpointReceiver {
         var queued = true
         // Not retained per message: the closure runs inside this call, while `self` is alive.
         output.translate(message.packet) { [unowned(unsafe) self] group, event in
-            if let port = self.layout.port(forGroup: group), !self.write(event, from: port) { queued = false }
-            if !self.write(event, from: PortID(0)) { queued = false }
+            if let port = self.layout.port(forGroup: group), !self.deliver(event, from: port) { queued = false }
+            if !self.deliver(event, from: PortID(0)) { queued = false }
         }
         // false counts as this receiver's overflow in the service and the sender's report.
         return queued
@@ -210,6 +219,143 @@ final class EndpointSequencerClient: EndpointReceiver {
             index += 1
         }
         return refused
+    }
+
+    // MARK: Readers
+
+    // An event is written to a port only if someone reads from it. What the bridge knows about
+    // a port's readers can be late: the kernel tells a port's owner about a new subscriber with
+    // a PORT_SUBSCRIBED notice in the owner's input (queued inside the subscribing call, before
+    // it returns), but the loop may route an event that was sent after that call — read from
+    // another client's input or from a socket — before this client reads the notice. So an
+    // event for a port not known to have readers is never dropped at once: it is *held*, in
+    // order, and the question is settled later, by the notice (which releases the held events
+    // at once) or by asking the kernel itself (`SequencerClient.readerCount`, one ioctl) when
+    // the held events are `holdLimit` old or fill the buffer. Only what the kernel says has no
+    // reader is dropped; when the kernel cannot be asked, the port counts as read. Released
+    // events go out in their original order, before anything later for their port: a reader
+    // that connects mid-stream gets every event sent after its connect (and perhaps a few from
+    // just before it, as it could when every event was written).
+    //
+    // A port known to have readers stays so until a PORT_UNSUBSCRIBED notice, after which the
+    // kernel is asked again (other readers may remain). Subscriptions this client makes itself
+    // bring it no notice (the kernel tells only the other side); `readersMayHaveChanged` covers
+    // those (`ConnectionRestorer`).
+
+    /// Bit n: port n is known to have readers.
+    @exclusivity(unchecked) private var portsWithReaders: UInt32 = 0
+    /// Events for ports not known to have readers, oldest first (never SysEx).
+    private let held = UnsafeMutableBufferPointer<HeldEvent>.allocate(capacity: EndpointSequencerClient.heldCapacity)
+    @exclusivity(unchecked) private var heldCount = 0
+    /// Bit n: `held` has an event for port n.
+    @exclusivity(unchecked) private var heldPorts: UInt32 = 0
+    /// When the held events must be settled (CLOCK_MONOTONIC ns), `nil` when none are held; the
+    /// bridge's timer calls `settleHeld` then.
+    @exclusivity(unchecked) private(set) var heldDeadline: UInt64?
+    /// Events not written because the kernel said nobody read their port.
+    @exclusivity(unchecked) private(set) var eventsWithoutReaders: UInt64 = 0
+    /// How often the kernel was asked about a port's readers (`readerCount`).
+    @exclusivity(unchecked) private(set) var readerQueries: UInt64 = 0
+
+    private struct HeldEvent {
+        var port: PortID
+        var event: SequencerEvent
+    }
+
+    /// 256 events: a few wake-ups' worth at full speed, 6 KiB per client.
+    static let heldCapacity = 256
+    /// How long events are held at most before the kernel is asked: 50 ms. Only a reader that
+    /// subscribed while its notice was still unread can want them, and its notice releases
+    /// them at once; so this bounds only how long they take memory and how often the kernel is
+    /// asked while nobody reads (every 50 ms or 256 events).
+    static let holdLimit: UInt64 = 50_000_000
+
+    /// Writes `event` from `port` if the port has readers, else holds it (see above). False if
+    /// alsa-lib refused it.
+    @inline(__always)
+    private func deliver(_ event: SequencerEvent, from port: PortID) -> Bool {
+        if portsWithReaders & (1 << UInt32(port.rawValue)) != 0 { return write(event, from: port) }
+        return hold(event, from: port)
+    }
+
+    private func hold(_ event: SequencerEvent, from port: PortID) -> Bool {
+        let bit: UInt32 = 1 << UInt32(port.rawValue)
+        // A SysEx (heap storage; not the hot path) or a full buffer: settle now.
+        var isSysEx = false
+        if case .systemExclusive = event { isSysEx = true }
+        if isSysEx || heldCount == Self.heldCapacity {
+            if heldPorts & bit == 0 { refreshReaders(of: port) }
+            settleHeld()
+            if portsWithReaders & bit != 0 { return write(event, from: port) }
+            if isSysEx {
+                eventsWithoutReaders &+= 1
+                return true
+            }
+        }
+        if heldCount == 0 { heldDeadline = MonotonicClock.now() &+ Self.holdLimit }
+        (held.baseAddress! + heldCount).initialize(to: HeldEvent(port: port, event: event))
+        heldCount += 1
+        heldPorts |= bit
+        return true
+    }
+
+    /// Asks the kernel about every port with held events, writes the held events of those with
+    /// readers (in order) and forgets the others.
+    func settleHeld() {
+        var ports = heldPorts
+        while ports != 0 {
+            refreshReaders(of: PortID(UInt8(ports.trailingZeroBitCount)))
+            ports &= ports &- 1
+        }
+        var index = 0
+        while index < heldCount {
+            let entry = held[index]
+            if portsWithReaders & (1 << UInt32(entry.port.rawValue)) != 0 {
+                _ = write(entry.event, from: entry.port)
+            } else {
+                eventsWithoutReaders &+= 1
+            }
+            index += 1
+        }
+        if heldCount > 0 { held.baseAddress!.deinitialize(count: heldCount) }
+        heldCount = 0
+        heldPorts = 0
+        heldDeadline = nil
+    }
+
+    /// Asks the kernel whether `port` has readers; when it cannot say, the port counts as read.
+    private func refreshReaders(of port: PortID) {
+        let bit: UInt32 = 1 << UInt32(port.rawValue)
+        readerQueries &+= 1
+        let count: Int
+        do { count = try sequencer.readerCount(of: port) } catch {
+            lastError = error
+            portsWithReaders |= bit
+            return
+        }
+        if count > 0 { portsWithReaders |= bit } else { portsWithReaders &= ~bit }
+    }
+
+    /// A subscription notice this client read: someone started or stopped reading one of its
+    /// ports (the notice's sender is our port; the kernel counts the reader before it queues
+    /// the notice).
+    private func readersNotice(_ event: SequencerEvent) {
+        switch event {
+        case .portSubscribed(let sender, _) where sender.client == sequencer.id:
+            portsWithReaders |= 1 << UInt32(sender.port.rawValue)
+            if heldPorts & (1 << UInt32(sender.port.rawValue)) != 0 { settleHeld() }
+        case .portUnsubscribed(let sender, _) where sender.client == sequencer.id:
+            refreshReaders(of: sender.port)
+        default:
+            return
+        }
+    }
+
+    /// Subscriptions of `port` may have changed in a way the kernel does not announce to this
+    /// client (it made them itself): asks the kernel again, and settles what is held.
+    func readersMayHaveChanged(on port: PortID) {
+        refreshReaders(of: port)
+        settleHeld()
     }
 
     private func write(_ event: SequencerEvent, from port: PortID) -> Bool {
