@@ -21,18 +21,24 @@ public final class OutgoingFrameQueue {
     public let capacity: Int
     public let dataLimit: Int
 
-    /// Frame bytes queued (entry headers and wrap padding not counted), per class.
-    public private(set) var dataBytes = 0
-    public private(set) var controlBytes = 0
-    public private(set) var frameCount = 0
-    /// Frames sent to the socket from this queue since creation.
-    public private(set) var framesFlushed: UInt64 = 0
+    // Exclusivity: `isEmpty` is asked for every delivered run and at every wake-up of the
+    // daemon, and each access to a class's stored property is checked at run time in release
+    // builds (`swift_beginAccess`, docs/performance.md). The class is not `Sendable` (one
+    // thread at a time), and no method holds an access to these across a call out (`flush`
+    // calls `send`, which does not reach the queue), so they are `@exclusivity(unchecked)`.
 
-    private var storage: UnsafeMutableRawBufferPointer?
-    private var readIndex = 0
-    private var writeIndex = 0
+    /// Frame bytes queued (entry headers and wrap padding not counted), per class.
+    @exclusivity(unchecked) public private(set) var dataBytes = 0
+    @exclusivity(unchecked) public private(set) var controlBytes = 0
+    @exclusivity(unchecked) public private(set) var frameCount = 0
+    /// Frames sent to the socket from this queue since creation.
+    @exclusivity(unchecked) public private(set) var framesFlushed: UInt64 = 0
+
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer?
+    @exclusivity(unchecked) private var readIndex = 0
+    @exclusivity(unchecked) private var writeIndex = 0
     /// Set while the data wraps: the end of the upper region.
-    private var wrapIndex: Int?
+    @exclusivity(unchecked) private var wrapIndex: Int?
 
     private static let entryHeader = 4
     private static let controlBit: UInt32 = 0x8000_0000

@@ -55,7 +55,9 @@ public final class Daemon {
     private let stateStore: FileStateStore
     private var claimedPath: String?
     private var claimedIdentity: ListeningSocket.FileIdentity?
-    private var stateSaveDueAt: UInt64?
+    /// Read at every wake-up (a timer's deadline): `@exclusivity(unchecked)`
+    /// for the reason given at `EventLoop.registrations`.
+    @exclusivity(unchecked) private var stateSaveDueAt: UInt64?
     private var lastStateSaveError: String?
     /// The socket clients reach: the one systemd passed, or the one claimed at `options.socketPath`.
     private var servedSocketPath: String
@@ -299,15 +301,21 @@ public final class Daemon {
     static let stateSaveDelay: UInt64 = 500_000_000
 
     private func scheduleStateSaves() {
-        loop.addIterationHook { [unowned self] in
-            if self.service.hasUnsavedState && self.stateSaveDueAt == nil {
-                self.stateSaveDueAt = MonotonicClock.now() + Self.stateSaveDelay
-            }
-        }
-        loop.addTimer(nextDeadline: { [unowned self] in self.stateSaveDueAt }) { [unowned self] _ in
+        // One timer, no iteration hook: its deadline is asked before every wait, right after the
+        // previous iteration's handlers — where a hook would have noticed the change — so a
+        // change is seen as soon, with one call per wake-up of the daemon instead of two.
+        loop.addTimer(nextDeadline: { [unowned self] in self.nextStateSave() }) { [unowned self] _ in
             self.stateSaveDueAt = nil
             self.saveState()
         }
+    }
+
+    /// When the pending state save is due (arming it when the state changed since the last).
+    private func nextStateSave() -> UInt64? {
+        if stateSaveDueAt == nil && service.hasUnsavedState {
+            stateSaveDueAt = MonotonicClock.now() + Self.stateSaveDelay
+        }
+        return stateSaveDueAt
     }
 
     private func saveState() {

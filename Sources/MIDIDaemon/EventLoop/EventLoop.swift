@@ -65,23 +65,35 @@ public final class EventLoop {
     // binary search instead of hashing; each timer's deadline is asked once per wake-up, and the
     // clock is read only when some timer has one.
 
+    // Exclusivity: every wake-up reads and writes the stored properties below, and each access
+    // to a class's stored property is checked at run time in release builds
+    // (`swift_beginAccess`: in a callgrind count of the daemon forwarding a paced stream the
+    // checks were a quarter of its instructions — docs/performance.md). They are
+    // `@exclusivity(unchecked)`: the loop runs on one thread, and no access to them is held
+    // across a call out — a handler, timer or hook is copied out of its array and then called,
+    // so it may register and unregister freely. A new access that calls out while holding one
+    // of them must not be added without removing the attribute.
+
     /// In registration (token) order.
-    private var registrations: [Registration] = []
+    @exclusivity(unchecked) private var registrations: [Registration] = []
     private let epollFD: Int32
     /// errno of `epoll_create1` when it failed (then `runOnce` throws it).
     private let epollCreationError: Int32
     /// Filled by `epoll_wait`; reused. A wake-up with more ready descriptors than this takes
     /// the rest at the next one (epoll rotates its ready list, so none starves).
-    private var epollEvents: [epoll_event]
+    @exclusivity(unchecked) private var epollEvents: [epoll_event]
     /// Registrations epoll refused: reported ready for their interest on every wake-up.
-    private var alwaysReady = 0
-    private var timers: [Timer] = []
-    private var hooks: [Hook] = []
+    @exclusivity(unchecked) private var alwaysReady = 0
+    @exclusivity(unchecked) private var timers: [Timer] = []
+    @exclusivity(unchecked) private var hooks: [Hook] = []
     /// The ready descriptors of one wake-up, in token order, taken before any handler runs (a
     /// handler may unregister descriptors). Reused: no allocation.
-    private var ready: [(token: Token, events: Events)] = []
-    private var nextToken = 0
-    private var stopRequested = false
+    @exclusivity(unchecked) private var ready: [(token: Token, events: Events)] = []
+    @exclusivity(unchecked) private var nextToken = 0
+    /// Bumped whenever a timer or hook is added or removed: while it is unchanged after a call,
+    /// the next timer (hook) is simply the next index; otherwise it is found again by token.
+    @exclusivity(unchecked) private var timersAndHooksVersion = 0
+    @exclusivity(unchecked) private var stopRequested = false
 
     public init() {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -156,8 +168,14 @@ public final class EventLoop {
                 if removed.epollDescriptor != removed.fileDescriptor { Glibc.close(removed.epollDescriptor) }
             }
         }
-        if let index = Self.index(of: token, in: timers, { $0.token }) { timers.remove(at: index) }
-        if let index = Self.index(of: token, in: hooks, { $0.token }) { hooks.remove(at: index) }
+        if let index = Self.index(of: token, in: timers, { $0.token }) {
+            timers.remove(at: index)
+            timersAndHooksVersion &+= 1
+        }
+        if let index = Self.index(of: token, in: hooks, { $0.token }) {
+            hooks.remove(at: index)
+            timersAndHooksVersion &+= 1
+        }
     }
 
     /// A timer source: before each wait the loop asks `nextDeadline` (CLOCK_MONOTONIC ns, or
@@ -170,6 +188,7 @@ public final class EventLoop {
     public func addTimer(nextDeadline: @escaping () -> UInt64?, fire: @escaping (UInt64) -> Void) -> Token {
         let token = makeToken()
         timers.append(Timer(token: token, nextDeadline: nextDeadline, fire: fire))
+        timersAndHooksVersion &+= 1
         return token
     }
 
@@ -179,6 +198,7 @@ public final class EventLoop {
     public func addIterationHook(_ body: @escaping () -> Void) -> Token {
         let token = makeToken()
         hooks.append(Hook(token: token, body: body))
+        timersAndHooksVersion &+= 1
         return token
     }
 
@@ -208,12 +228,22 @@ public final class EventLoop {
         guard epollFD >= 0 else { throw SystemError(operation: "epoll_create1", errno: Errno(epollCreationError)) }
         var earliest: UInt64?
         var index = 0
+        // Per wake-up: only the query closure is copied out (not the whole entry, which would
+        // retain both closures), and the next entry is the next index unless a query added or
+        // removed timers or hooks (then it is found again by token).
         while index < timers.count {   // re-checked each time: nothing stops a query from unregistering
-            let timer = timers[index]
-            let deadline = timer.nextDeadline()
-            if let current = Self.index(of: timer.token, in: timers, { $0.token }) { timers[current].deadline = deadline }
+            let token = timers[index].token
+            let query = timers[index].nextDeadline
+            let version = timersAndHooksVersion
+            let deadline = query()
+            if version == timersAndHooksVersion {
+                timers[index].deadline = deadline
+                index += 1
+            } else {
+                if let current = Self.index(of: token, in: timers, { $0.token }) { timers[current].deadline = deadline }
+                index = Self.index(after: token, in: timers, { $0.token })
+            }
             if let deadline { earliest = min(earliest ?? deadline, deadline) }
-            index = Self.index(after: timer.token, in: timers, { $0.token })
         }
         var wait = maximumWait
         if let earliest {
@@ -280,9 +310,11 @@ public final class EventLoop {
         }
         index = 0
         while index < hooks.count {
-            let hook = hooks[index]
-            hook.body()
-            index = Self.index(after: hook.token, in: hooks, { $0.token })
+            let token = hooks[index].token
+            let body = hooks[index].body
+            let version = timersAndHooksVersion
+            body()
+            index = version == timersAndHooksVersion ? index + 1 : Self.index(after: token, in: hooks, { $0.token })
         }
     }
 

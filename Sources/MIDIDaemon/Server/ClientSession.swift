@@ -52,7 +52,8 @@ final class OpenConnection: EndpointReceiver {
 /// (deliveries from the scheduler, the ALSA bridge, USB devices). One append per batch, not
 /// per message; the array keeps its capacity.
 final class PendingBatches {
-    private(set) var sessions: [ClientSession] = []
+    /// `@exclusivity(unchecked)`: touched per received frame; see `OpenConnection`.
+    @exclusivity(unchecked) private(set) var sessions: [ClientSession] = []
 
     init() { sessions.reserveCapacity(64) }
 
@@ -92,8 +93,16 @@ final class ClientSession {
     /// When the first fragment of the unfinished request arrived (nil: none pending).
     var fragmentStartedAt: UInt64?
     let queue: OutgoingFrameQueue
-    var token: EventLoop.Token?
-    var connections: [ConnectionHandle: OpenConnection] = [:]
+    @exclusivity(unchecked) var token: EventLoop.Token?
+    /// What the loop waits for on `socket` (as last set through `token`; registered readable).
+    @exclusivity(unchecked) var interest: EventLoop.Events = .readable
+    /// Looked up for every received UMP batch (through `connection(_:)`).
+    @exclusivity(unchecked) var connections: [ConnectionHandle: OpenConnection] = [:] {
+        didSet { lastConnection = nil }
+    }
+    /// The connection the last UMP batch came on: a client mostly sends on one, and this saves
+    /// hashing the handle for every frame. Forgotten whenever `connections` changes.
+    @exclusivity(unchecked) private var lastConnection: OpenConnection?
     private var nextHandle: UInt32 = 0
     var subscriptions: [SubscriptionID: MidiEndpointDeviceInformationFilters] = [:]
     private var nextSubscription: UInt32 = 0
@@ -124,6 +133,15 @@ final class ClientSession {
     }
 
     var label: String { "client \(id) \"\(name)\" (pid \(credentials.pid), uid \(credentials.uid))" }
+
+    /// The open connection `handle` names, if any.
+    @inline(__always)
+    func connection(_ handle: ConnectionHandle) -> OpenConnection? {
+        if let last = lastConnection, last.handle == handle { return last }
+        let found = connections[handle]
+        lastConnection = found
+        return found
+    }
 
     func makeHandle() -> ConnectionHandle {
         nextHandle &+= 1
@@ -275,9 +293,11 @@ final class ClientSession {
     var hasBacklog: Bool { backlogStart < backlog.count }
 
     /// Control datagrams waiting for room in `queue`, oldest first from `backlogStart`.
-    private var backlog: [[UInt8]] = []
-    private var backlogStart = 0
-    private var backlogBytes = 0
+    /// `@exclusivity(unchecked)` (see `OpenConnection`): `hasBacklog` and `flushQueue` read them
+    /// for every received frame and at every wake-up.
+    @exclusivity(unchecked) private var backlog: [[UInt8]] = []
+    @exclusivity(unchecked) private var backlogStart = 0
+    @exclusivity(unchecked) private var backlogBytes = 0
     /// Bound on `backlog`: more than the largest reply the service can produce (a listing of
     /// `MidiService.maximumLoopbackPairs` pairs with names at their limits).
     static let maximumBacklogBytes = WireFormat.maximumControlMessageSize + (1 << 20)

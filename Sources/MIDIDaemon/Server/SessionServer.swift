@@ -17,13 +17,17 @@ final class SessionServer {
     /// Extensions' additions to endpoint descriptions (the ALSA client number).
     let annotations: EndpointAnnotations
     private var listenerToken: EventLoop.Token?
-    private(set) var sessions: [UInt32: ClientSession] = [:]
+    // Exclusivity: `sessions`, `awaitingHello` and `fragmenting` are read on every wake-up (the
+    // handshake timer's deadline, the end-of-iteration pass); they are `@exclusivity(unchecked)`
+    // for the reason given at `EventLoop.registrations`: one thread, and no access to them is
+    // held across a call out (the loops below iterate copies, `close` removes by key).
+    @exclusivity(unchecked) private(set) var sessions: [UInt32: ClientSession] = [:]
     /// The sessions that have not said hello yet (a subset of `sessions`): the handshake timer's
     /// deadline is asked on every loop wake-up, and this keeps it O(1) when none is waiting.
-    private var awaitingHello: [UInt32: ClientSession] = [:]
+    @exclusivity(unchecked) private var awaitingHello: [UInt32: ClientSession] = [:]
     /// The sessions holding an unfinished fragmented request (a subset of `sessions`), and the
     /// bytes all of them hold together (bounded by `options.maximumPendingFragmentBytes`).
-    private var fragmenting: [UInt32: ClientSession] = [:]
+    @exclusivity(unchecked) private var fragmenting: [UInt32: ClientSession] = [:]
     private var pendingFragmentBytes = 0
     /// Connected clients per uid (`options.maximumClientsPerUser`).
     private var clientsPerUid: [UInt32: Int] = [:]
@@ -326,7 +330,7 @@ final class SessionServer {
     /// up and updates its counters once per frame rather than once per message (each of those
     /// is a dynamically checked access to a class property — see docs/performance.md).
     private func receiveBatch(_ batch: UMPBatchReader, from session: ClientSession) {
-        guard let connection = session.connections[batch.connection] else {
+        guard let connection = session.connection(batch.connection) else {
             session.sendControl(.sendReport(SendReport(connection: batch.connection, messages: UInt32(batch.count),
                                                        rejected: UInt32(batch.count))))
             return
@@ -372,7 +376,14 @@ final class SessionServer {
     private func endOfIteration() {
         pendingBatches.flush()
         for session in sessions.values {
-            if session.state == .closing { close(session) } else { updateInterest(session) }
+            if session.state == .closing {
+                close(session)
+            } else if session.interest != .readable || !session.queue.isEmpty || session.hasBacklog {
+                // Only a session with frames waiting, or one that waited for writability, has
+                // anything to update: the others cost this check per wake-up, not a flush
+                // attempt and a registration lookup each.
+                updateInterest(session)
+            }
         }
     }
 
@@ -381,7 +392,11 @@ final class SessionServer {
         let backedUp = session.flushQueue()
         if session.state == .closing { return }
         // A client taking a long reply is only written to until it has it (see `readFrames`).
-        loop.setInterest(token, session.hasBacklog ? .writable : backedUp ? [.readable, .writable] : .readable)
+        let interest: EventLoop.Events = session.hasBacklog ? .writable : backedUp ? [.readable, .writable] : .readable
+        if interest != session.interest {
+            session.interest = interest
+            loop.setInterest(token, interest)
+        }
     }
 
     // MARK: Closing

@@ -11,27 +11,48 @@ final class USBDeviceManager {
     let context: USBDeviceContext
     private var registry = USBIdentityRegistry()
     /// In arrival order.
-    private(set) var devices: [USBMIDIDevice] = []
+    /// Read at every wake-up of the loop (the hook and the timer below), so
+    /// `@exclusivity(unchecked)` for the reason given at `EventLoop.registrations`.
+    @exclusivity(unchecked) private(set) var devices: [USBMIDIDevice] = []
+    private var started = false
     private var hook: EventLoop.Token?
     private var timer: EventLoop.Token?
-    private var nextDeadline: UInt64?
+    @exclusivity(unchecked) private var nextDeadline: UInt64?
 
     init(context: USBDeviceContext) {
         self.context = context
     }
 
     func start() {
-        guard hook == nil else { return }
+        started = true
+        armLoop()
+    }
+
+    /// The hook and timer are in the loop only while devices are attached: each is a call on
+    /// every wake-up of the daemon, for every client's messages (docs/performance.md), and
+    /// without devices they have nothing to do.
+    private func armLoop() {
+        guard started, hook == nil, !devices.isEmpty else { return }
         // Retries and drain checks need a wake-up even when nothing else happens; the work
         // itself is done by the iteration hook, which runs after every wake-up.
         timer = context.loop.addTimer(nextDeadline: { [unowned self] in self.nextDeadline }, fire: { _ in })
         hook = context.loop.addIterationHook { [unowned self] in self.iterate() }
     }
 
+    private func disarmLoopIfIdle() {
+        guard devices.isEmpty else { return }
+        if let hook { context.loop.unregister(hook) }
+        if let timer { context.loop.unregister(timer) }
+        hook = nil
+        timer = nil
+        nextDeadline = nil
+    }
+
     /// The daemon stops: every substream is released. The endpoints are left to go with the
     /// service (removing them would only send `removed` events to clients about to be
     /// disconnected).
     func stop() {
+        started = false
         if let hook { context.loop.unregister(hook) }
         if let timer { context.loop.unregister(timer) }
         hook = nil
@@ -63,6 +84,7 @@ final class USBDeviceManager {
         }
         device.attach(handle)
         devices.append(device)
+        armLoop()
         logArrival(device)
         return device
     }
@@ -74,6 +96,7 @@ final class USBDeviceManager {
     func cardRemoved(devpath: String) -> EndpointDeviceId? {
         guard let index = devices.firstIndex(where: { $0.card.devpath == devpath }) else { return nil }
         let device = devices.remove(at: index)
+        defer { disarmLoopIfIdle() }
         context.service.removeDeviceEndpoint(device.id)
         device.unplugged()
         registry.detach(key: USBAttachmentKey(devpath))
@@ -84,6 +107,11 @@ final class USBDeviceManager {
     // MARK: Per iteration
 
     func iterate() {
+        // Without devices (the usual case) nothing to do: not even a clock reading per wake-up.
+        guard !devices.isEmpty else {
+            nextDeadline = nil
+            return
+        }
         let now = context.now()
         var deadline: UInt64? = nil
         var index = 0

@@ -14,23 +14,30 @@ public final class MidiService {
     /// Save state through `stateStore` as soon as it changes. When false, the owner calls
     /// `saveState()` (e.g. from a timer) and `hasUnsavedState` tells whether it must.
     public var autosaveState: Bool
-    public internal(set) var counters = ServiceCounters()
+    // Exclusivity: `counters`, `hasUnsavedState` and the slot tables and scheduler below are
+    // touched for every message or batch sent (and `hasUnsavedState` at every wake-up of the
+    // daemon); each access to a class's stored property is checked at run time in release
+    // builds (`swift_beginAccess` — docs/performance.md). They are `@exclusivity(unchecked)`:
+    // the service is single-threaded (see above), and no access to them is held across a call
+    // out — counters are added from a local tally after the receivers were called, lookups copy
+    // the record out, and the scheduler's and slot tables' methods call nothing outside them.
+    @exclusivity(unchecked) public internal(set) var counters = ServiceCounters()
     /// Set when the stored state could not be read at start-up. The service then starts with no
     /// stored state, and the next save replaces the unreadable data: the owner should keep a
     /// copy of the unreadable file before that (the daemon renames it aside).
     public internal(set) var stateLoadError: StateDecodingError?
     /// True when something worth persisting changed since the last save.
-    public internal(set) var hasUnsavedState = false
+    @exclusivity(unchecked) public internal(set) var hasUnsavedState = false
     /// Why the last save through the state store failed; `nil` after a successful save.
     public internal(set) var lastSaveError: String?
 
     let stateStore: (any StateStore)?
-    var endpointSlots = SlotTable<EndpointNode>()
+    @exclusivity(unchecked) var endpointSlots = SlotTable<EndpointNode>()
     var nodesById: [EndpointDeviceId: EndpointNode] = [:]
     /// Endpoints in the order they appeared — the order listings use.
     var orderedNodes: [EndpointNode] = []
-    var connectionSlots = SlotTable<ConnectionRecord>()
-    var scheduler: MessageScheduler
+    @exclusivity(unchecked) var connectionSlots = SlotTable<ConnectionRecord>()
+    @exclusivity(unchecked) var scheduler: MessageScheduler
     /// Loopback pairs and the indexes that keep creating one O(1) (issue 12: every check was a
     /// scan of every pair, so a config of 4,000 pairs took 36 s to apply). See `LoopbackRegistry`.
     var loopbacks = LoopbackRegistry()
