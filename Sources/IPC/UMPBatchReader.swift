@@ -47,7 +47,28 @@ public struct UMPBatchReader: Sequence {
             throw .invalidBatch(reason: "\(declaredCount) messages, more than the \(storage.count) there is room for")
         }
         let start = reader.offset
-        for index in 0..<declaredCount {
+        // While 24 bytes remain, the next message fits whatever its size (at most 8 + 16
+        // bytes): no bounds check per message — all but the last few messages of a frame. A
+        // throughput run's daemon spent about a third of its per-message instructions here.
+        var first = 0
+        var offset = start
+        if let storage {
+            while first < declaredCount && frame.count - offset >= 24 {
+                let word0 = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
+                let size = 8 + 4 * UMPMessageType.wordCount(forWord0: word0)
+                storage[first] = Self.message(at: offset, in: frame, word0: word0, size: size)
+                offset += size
+                first += 1
+            }
+        } else {
+            while first < declaredCount && frame.count - offset >= 24 {
+                let word0 = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
+                offset += 8 + 4 * UMPMessageType.wordCount(forWord0: word0)
+                first += 1
+            }
+        }
+        reader.skip(offset - start)
+        for index in first..<declaredCount {
             // Plain integer checks: the description string is built only when throwing, so a
             // valid batch costs no allocation per message.
             let available = reader.remaining

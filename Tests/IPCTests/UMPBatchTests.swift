@@ -147,4 +147,47 @@ struct UMPBatchTests {
             #expect(iterated == messages)
         }
     }
+
+    /// The daemon's one-pass validate-and-decode (`init(header:frame:decodingInto:)`) skips the
+    /// per-message bounds checks while 24 bytes remain and checks the last messages exactly:
+    /// random frames of every size decode to what was sent, each packet with the words past its
+    /// size cleared (the daemon hands them to the service as already normalized), and a frame cut
+    /// short anywhere in its messages is still refused.
+    @Test func oneStepDecodeReturnsWhatWasSentNormalized() throws {
+        var rng = SplitMix64(seed: 29)
+        let destination = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: UMPBatchLayout.maximumMessageCount)
+        defer { destination.deallocate() }
+        for _ in 0..<40 {
+            let messages = Fixtures.randomMessages(count: Int.random(in: 1...3_000, using: &rng), using: &rng)
+            var decoded: [TimestampedUMP] = []
+            for datagram in Frame.umpBatch(UMPBatch(connection: ConnectionHandle(3), messages: messages)).encoded() {
+                try datagram.withUnsafeBytes { bytes in
+                    let header = try FrameHeader(validating: bytes)
+                    let reader = try UMPBatchReader(header: header, frame: bytes, decodingInto: destination)
+                    decoded += destination.prefix(reader.count)
+                }
+                // Cut inside its messages (the header's length adjusted so only the batch is short).
+                let cut = Int.random(in: (UMPBatchLayout.firstMessageOffset + 1)..<datagram.count, using: &rng)
+                var short = Array(datagram.prefix(cut))
+                short.withUnsafeMutableBytes {
+                    FrameHeader(kind: .umpBatch, flags: [], payloadLength: cut - WireFormat.headerSize).write(into: $0)
+                }
+                let refused = short.withUnsafeBytes { bytes -> Bool in
+                    do {
+                        let header = try FrameHeader(validating: bytes)
+                        _ = try UMPBatchReader(header: header, frame: bytes, decodingInto: destination)
+                        return false
+                    } catch {
+                        return true
+                    }
+                }
+                #expect(refused, "a batch cut to \(cut) of \(datagram.count) bytes was accepted")
+            }
+            #expect(decoded == messages)
+            for message in decoded {
+                let packet = message.packet
+                #expect(packet == UMPPacket(packet.word0, packet.word1, packet.word2, packet.word3))
+            }
+        }
+    }
 }

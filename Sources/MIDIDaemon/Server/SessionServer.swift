@@ -337,8 +337,9 @@ final class SessionServer {
         }
         let count = batch.count   // validated and decoded into `batchMessages` in one pass
         let now = MonotonicClock.now()   // one arrival time per frame: they arrived together
+        // Decoded through `UMPPacket.init`, which clears the words past each message's size.
         let outcome = service.send(each: UnsafeMutableBufferPointer(rebasing: batchMessages[..<count]), now: now,
-                                   from: connection.serviceID)
+                                   from: connection.serviceID, packetsNormalized: true)
         connection.messagesSent &+= UInt64(batch.count)
         // Forward now, before reading the next frame: the receivers wake one system call
         // sooner, and a frame in becomes a frame out per receiver, as with a plain relay.

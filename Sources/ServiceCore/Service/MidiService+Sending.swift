@@ -39,8 +39,12 @@ extension MidiService {
     /// become the arrival time are rewritten in place, so that a loopback can hand runs of it
     /// to each receiver as they stand (`EndpointReceiver.receive(contentsOf:)`) — one call per
     /// receiver per run instead of one per message.
+    ///
+    /// `packetsNormalized`: the caller vouches that every packet already has the words past its
+    /// message type's size cleared (as `UMPPacket.init` leaves them — the daemon's batch reader
+    /// decodes through it), so the loop does not normalize them again.
     public func send(each messages: UnsafeMutableBufferPointer<TimestampedUMP>, now: UInt64,
-                     from connection: ConnectionID) -> BatchSendTally {
+                     from connection: ConnectionID, packetsNormalized: Bool = false) -> BatchSendTally {
         guard let record = connectionSlots.value(connection.handle) else {
             return BatchSendTally(rejected: messages.count)
         }
@@ -48,7 +52,8 @@ extension MidiService {
         defer { counters.add(tally) }
         switch record.endpoint.role {
         case .loopback, .diagnosticLoopback:
-            return sendRuns(messages, now: now, from: record.endpoint, sender: connection, tally: &tally)
+            return sendRuns(messages, now: now, from: record.endpoint, sender: connection,
+                            packetsNormalized: packetsNormalized, tally: &tally)
         case .diagnosticPing, .device:
             var outcome = BatchSendTally()
             var index = 0
@@ -177,7 +182,7 @@ extension MidiService {
     /// (its capture may notify observers, who must see it after what came before it).
     @inline(__always)
     func sendRuns(_ messages: UnsafeMutableBufferPointer<TimestampedUMP>, now: UInt64, from node: EndpointNode,
-                  sender: ConnectionID, tally: inout RoutingTally) -> BatchSendTally {
+                  sender: ConnectionID, packetsNormalized: Bool, tally: inout RoutingTally) -> BatchSendTally {
         if node.model.isMuted {
             counters.messagesDroppedWhileMuted += UInt64(messages.count)
             return BatchSendTally(accepted: messages.count)
@@ -189,8 +194,13 @@ extension MidiService {
         var runStart = 0
         var index = 0
         while index < messages.count {
-            let packet = messages[index].packet.normalized
-            messages[index].packet = packet
+            let packet: UMPPacket
+            if packetsNormalized {
+                packet = messages[index].packet
+            } else {
+                packet = messages[index].packet.normalized
+                messages[index].packet = packet
+            }
             let stamp = messages[index].timestamp
             if stamp == 0 {
                 if stampsZero { messages[index].timestamp = now }
