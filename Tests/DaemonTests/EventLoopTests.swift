@@ -163,6 +163,72 @@ struct EventLoopTests {
         #expect(hooks == ["a", "b", "a", "a"])
     }
 
+    /// The loop walks timers and hooks by index while none is added or removed, and finds its
+    /// place again by token when a call changed the lists: every remaining one is still asked
+    /// or run exactly once per wake-up, in order, whatever a deadline query or hook changes.
+    @Test("a deadline query or hook that removes or adds timers and hooks: the others are still asked and run once each, in order")
+    func listsChangedByQueriesAndHooks() throws {
+        let loop = EventLoop()
+        var asked: [String] = []
+        var timerB: EventLoop.Token?
+        var timerD: EventLoop.Token?
+        var changed = false
+        let timerA = loop.addTimer(nextDeadline: {
+            asked.append("A")
+            if !changed {
+                changed = true
+                // In the first pass: remove the next timer, and add one (at the end: asked in this pass too).
+                if let timerB { loop.unregister(timerB) }
+                timerD = loop.addTimer(nextDeadline: { asked.append("D"); return nil }, fire: { _ in })
+            }
+            return nil
+        }, fire: { _ in })
+        timerB = loop.addTimer(nextDeadline: { asked.append("B"); return nil }, fire: { _ in })
+        loop.addTimer(nextDeadline: {
+            asked.append("C")
+            return nil
+        }, fire: { _ in })
+        var ran: [String] = []
+        var hookY: EventLoop.Token?
+        loop.addIterationHook {
+            ran.append("x")
+            if let hookY, ran.count == 1 { loop.unregister(hookY) }   // removes the next one in the first pass
+        }
+        hookY = loop.addIterationHook { ran.append("y") }
+        var addedW = false
+        loop.addIterationHook {
+            ran.append("z")
+            if !addedW {
+                addedW = true
+                loop.addIterationHook { ran.append("w") }   // added at the end: runs in this pass too
+            }
+        }
+        try loop.runOnce(maximumWait: 0)
+        #expect(asked == ["A", "C", "D"])
+        #expect(ran == ["x", "z", "w"])
+        asked.removeAll()
+        ran.removeAll()
+        try loop.runOnce(maximumWait: 0)
+        #expect(asked == ["A", "C", "D"])
+        #expect(ran == ["x", "z", "w"])
+        // A query that removes itself: the rest of the pass goes on.
+        loop.unregister(timerA)
+        if let timerD { loop.unregister(timerD) }
+        var timerE: EventLoop.Token?
+        timerE = loop.addTimer(nextDeadline: {
+            asked.append("E")
+            if let timerE { loop.unregister(timerE) }
+            return nil
+        }, fire: { _ in })
+        loop.addTimer(nextDeadline: { asked.append("F"); return nil }, fire: { _ in })
+        asked.removeAll()
+        try loop.runOnce(maximumWait: 0)
+        #expect(asked == ["C", "E", "F"])
+        asked.removeAll()
+        try loop.runOnce(maximumWait: 0)
+        #expect(asked == ["C", "F"])
+    }
+
     @Test("unregistering a token twice, or one that never existed, changes nothing")
     func unregisterUnknown() throws {
         let loop = EventLoop()
