@@ -69,9 +69,11 @@ BUILD_PACKAGES=(pkg-config libasound2-dev libudev-dev gcc)
 # a static busybox for virtme-ng's initramfs (it checks that with `file`, and fails without it),
 # and what the guest runs from the shared root — modprobe (kmod), udevd/udevadm (udev),
 # alsa-utils, python3-rtmidi, ps/pgrep (procps); PipeWire with WirePlumber and a session bus
-# for the usb-pipewire group (pipewire-bin: pw-link, pw-dump; dbus-bin: dbus-run-session).
+# for the usb-pipewire group (pipewire-bin: pw-link, pw-dump; dbus-daemon: dbus-run-session and
+# the daemon it starts, with dbus-session-bus-common's session.conf — dbus-bin has neither, and a
+# fresh root with only dbus-bin failed all of usb-pipewire).
 VM_PACKAGES=(qemu-system-x86 linux-image-amd64 busybox-static file kmod udev alsa-utils python3-rtmidi procps
-             pipewire wireplumber pipewire-bin dbus-bin)
+             pipewire wireplumber pipewire-bin dbus-daemon)
 
 # need_vm_tools : everything the VM tier needs, virtme-ng (vng) included.
 need_vm_tools() {
