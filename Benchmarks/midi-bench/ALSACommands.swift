@@ -164,32 +164,19 @@ struct ALSACommand: ParsableCommand {
                                                 intervalMicroseconds: intervalMicroseconds, throughputCount: throughputCount,
                                                 throughputWarmup: throughputWarmup, batch: batch, window: window))
         do {
-            let daemon = try DaemonInstance(executable: daemonExecutable, scratch: scratch, name: "alsa")
-            defer { daemon.stop() }
-            let control = try DaemonControl(socketPath: daemon.socketPath, clientName: "midi-bench alsa")
-            _ = try control.createLoopbackPair(name: "Bench ALSA", uniqueIdentifier: "BENCHALSA")
-            control.close()
-            let probe: SequencerClient
-            do { probe = try SequencerClient(name: "midi-bench probe") } catch { throw BenchError.alsa(error) }
-            let a = try ALSAAddressArgument.waitForClient(named: "Bench ALSA (A)", using: probe, seconds: 20)
-            let b = try ALSAAddressArgument.waitForClient(named: "Bench ALSA (B)", using: probe, seconds: 20)
-            let throughAddress = try ALSAAddressArgument.resolve(through, using: probe)
-            let relay = try ChildProcess(name: "ALSA relay", executable: own, arguments: ["alsa-relay"])
-            defer { relay.stop() }
-            let announced = try relay.readLine(timeoutSeconds: 20)
-            guard announced.hasPrefix("ready "), let relayClient = UInt8(announced.dropFirst(6)) else {
-                throw BenchError.process("the ALSA relay printed \"\(announced)\" instead of ready <client>")
-            }
-            let relayAddress = Address(client: ClientID(relayClient), port: PortID(0))
-            Console.error("midi-bench alsa: bridge clients A \(a.client), B \(b.client); Midi Through \(throughAddress); relay \(relayAddress)")
+            let rig = try ALSARig(own: own, daemonExecutable: daemonExecutable, scratch: scratch)
+            defer { rig.stop() }
+            let throughAddress = try ALSAAddressArgument.resolve(through, using: rig.probe)
+            let through = ALSARig.Route(name: "through", label: "Midi Through (\(throughAddress))", to: throughAddress, from: throughAddress)
+            Console.error("midi-bench alsa: \(rig.bridge.label); \(through.label); \(rig.userRelay.label)")
 
-            var bridge = ALSAReport.RouteFigures(route: "bridge", label: "bridge A→B (\(a.client)→\(b.client))")
-            var midiThrough = ALSAReport.RouteFigures(route: "through", label: "Midi Through (\(throughAddress))")
-            var userRelay = ALSAReport.RouteFigures(route: "relay", label: "user relay (\(relayAddress))")
+            var bridge = ALSAReport.RouteFigures(route: "bridge", label: rig.bridge.label)
+            var midiThrough = ALSAReport.RouteFigures(route: "through", label: through.label)
+            var userRelay = ALSAReport.RouteFigures(route: "relay", label: rig.userRelay.label)
             var samples: [String: [UInt64]] = [:]
             var forwarderCPU: [String: UInt64?] = ["bridge": 0, "relay": 0]   // nil once a reading failed
-            let forwarderPID = ["bridge": daemon.pid, "relay": relay.pid]
-            let routes = [("bridge", a, b), ("through", throughAddress, throughAddress), ("relay", relayAddress, relayAddress)]
+            let forwarderPID = ["bridge": rig.daemon.pid, "relay": rig.relay.pid]
+            let routes = [rig.bridge, through, rig.userRelay]
             func record(_ route: String, _ body: (inout ALSAReport.RouteFigures) -> Void) {
                 switch route {
                 case "bridge": body(&bridge)
@@ -200,38 +187,35 @@ struct ALSACommand: ParsableCommand {
             let perRound = latencyCount / rounds
             for round in 1...rounds {
                 for route in routes {
-                    progress("round \(round)/\(rounds): latency, \(route.0)…")
+                    progress("round \(round)/\(rounds): latency, \(route.name)…")
                     do {
-                        let ends = try ALSAEnds(to: route.1, from: route.2, label: route.0)
-                        let buffer = SampleBuffer(capacity: perRound)
-                        let result = try ALSALoops.latency(ends, route: route.0, count: perRound, warmup: latencyWarmup,
-                                                           interval: UInt64(intervalMicroseconds) * 1000,
-                                                           timeoutMilliseconds: 5000, samples: buffer)
-                        samples[route.0, default: []] += buffer.recorded
-                        record(route.0) { $0.latencyRuns.append(result) }
+                        let result = try ALSARig.latencyRound(route, count: perRound, warmup: latencyWarmup,
+                                                              intervalMicroseconds: intervalMicroseconds,
+                                                              samples: &samples[route.name, default: []])
+                        record(route.name) { $0.latencyRuns.append(result) }
                     } catch {
-                        record(route.0) { $0.failures.append("latency round \(round): \(error)") }
+                        record(route.name) { $0.failures.append("latency round \(round): \(error)") }
                     }
                 }
                 for route in routes {
-                    progress("round \(round)/\(rounds): throughput, \(route.0)…")
+                    progress("round \(round)/\(rounds): throughput, \(route.name)…")
                     do {
-                        let ends = try ALSAEnds(to: route.1, from: route.2, label: route.0)
-                        let pid = forwarderPID[route.0]
+                        let ends = try ALSAEnds(to: route.to, from: route.from, label: route.name)
+                        let pid = forwarderPID[route.name]
                         let cpuBefore = pid.flatMap { CPUTime.nanoseconds(pid: $0) }
-                        let result = try ALSALoops.throughput(ends, route: route.0, total: throughputWarmup + throughputCount,
+                        let result = try ALSALoops.throughput(ends, route: route.name, total: throughputWarmup + throughputCount,
                                                               warmup: throughputWarmup, batch: batch, window: window,
                                                               timeoutMilliseconds: 5000)
-                        record(route.0) { $0.throughputRuns.append(result) }
-                        if let pid, let spent = forwarderCPU[route.0] ?? nil {
+                        record(route.name) { $0.throughputRuns.append(result) }
+                        if let pid, let spent = forwarderCPU[route.name] ?? nil {
                             if let before = cpuBefore, let after = CPUTime.nanoseconds(pid: pid) {
-                                forwarderCPU[route.0] = spent + (after &- before)
+                                forwarderCPU[route.name] = spent + (after &- before)
                             } else {
-                                forwarderCPU[route.0] = .some(nil)
+                                forwarderCPU[route.name] = .some(nil)
                             }
                         }
                     } catch {
-                        record(route.0) { $0.failures.append("throughput round \(round): \(error)") }
+                        record(route.name) { $0.failures.append("throughput round \(round): \(error)") }
                     }
                 }
             }

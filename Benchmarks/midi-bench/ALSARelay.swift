@@ -15,6 +15,9 @@ struct ALSARelayCommand: ParsableCommand {
     @Option(help: "Client name.")
     var name: String = "midi-bench ALSA relay"
 
+    @Option(name: .customLong("rt-priority"), help: ArgumentHelp("SCHED_FIFO priority of the relay's thread; 0 = normal scheduling. Refused: the relay fails rather than run at normal scheduling.", valueName: "n"))
+    var rtPriority: Int32 = 0
+
     func run() throws {
         try CommandFailure.reported("midi-bench alsa-relay") {
             // Its own process name, so a profile (scripts/bench --vm --profile) tells the relay
@@ -24,6 +27,7 @@ struct ALSARelayCommand: ParsableCommand {
                 _ = "alsa-relay".withCString { Glibc.write(comm, $0, strlen($0)) }
                 Glibc.close(comm)
             }
+            try RoleScheduling.apply(rtPriority)
             let client = try SequencerClient(name: name)
             try client.setInputPool(SequencerClient.maximumInputPool)
             try client.createPort(PortID(0), name: name, capabilities: .duplexMIDI)

@@ -59,6 +59,18 @@ final class DaemonInstance {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// With `priority` not 0, fails unless one of the daemon's threads (its event loop) runs
+    /// SCHED_FIFO at `priority`: the daemon only logs a refusal and carries on at normal
+    /// scheduling, which a comparison of real-time scheduling must not measure silently. Ready
+    /// (`init`) means the loop already runs, so it has asked by then.
+    func requireLoopScheduling(priority: Int32) throws(BenchError) {
+        guard priority != 0 else { return }
+        let threads = ThreadScheduling.threads(pid: pid)
+        guard threads.contains(where: { $0.policy == SCHED_FIFO && $0.priority == priority }) else {
+            throw .process("midisrv's event loop is not at SCHED_FIFO \(priority) (its threads: \(threads.map { "policy \($0.policy) priority \($0.priority)" }.joined(separator: ", "))); its log (\(logPath)):\n\(log)")
+        }
+    }
+
     /// Resident set size of the daemon now (VmRSS, kB as the kernel reports it).
     func residentKilobytes() throws(BenchError) -> Int { try ProcStatus.kilobytes("VmRSS", pid: pid) }
 
@@ -77,5 +89,21 @@ enum ProcStatus {
             if let value = Int(digits) { return value }
         }
         throw .process("\(path) has no \(field) line")
+    }
+}
+
+/// The scheduling policy and real-time priority of a process's threads, from
+/// /proc/<pid>/task/<tid>/stat (fields 40, rt_priority, and 41, policy).
+enum ThreadScheduling {
+    static func threads(pid: Int32) -> [(policy: Int32, priority: Int32)] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { tid in
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")") else { return nil }
+            // After the command name (which may hold spaces), fields start at 3 (state).
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 38, let priority = Int32(fields[37]), let policy = Int32(fields[38]) else { return nil }
+            return (policy, priority)
+        }
     }
 }

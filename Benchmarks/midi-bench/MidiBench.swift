@@ -10,6 +10,6 @@ struct MidiBench: ParsableCommand {
         commandName: "midi-bench",
         abstract: "Benchmarks for midisrv against a baseline relay of the same shape.",
         subcommands: [AllCommand.self, SendCommand.self, ReceiveCommand.self, RelayCommand.self, PairCommand.self,
-                      LoadedCommand.self, ALSACommand.self, ALSALatencyCommand.self, ALSAThroughputCommand.self, ALSARelayCommand.self],
+                      LoadedCommand.self, ALSACommand.self, ALSALoadedCommand.self, ALSALatencyCommand.self, ALSAThroughputCommand.self, ALSARelayCommand.self],
         defaultSubcommand: AllCommand.self)
 }

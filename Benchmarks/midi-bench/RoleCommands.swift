@@ -207,4 +207,17 @@ enum RoleScheduling {
         let outcome = RealtimeScheduling.requestForCurrentThread(priority: priority)
         guard case .granted = outcome else { throw .protocolFailure("--rt-priority \(priority): \(outcome)") }
     }
+
+    /// Runs `body` with the calling thread at SCHED_FIFO `priority` (0: as it is), then puts it
+    /// back to normal scheduling: for a coordinator that measures in its own thread
+    /// (`alsa-loaded`) only in the real-time condition.
+    static func during<T>(_ priority: Int32, _ body: () throws -> T) throws -> T {
+        guard priority != 0 else { return try body() }
+        try apply(priority)
+        defer {
+            var parameter = sched_param(sched_priority: 0)
+            _ = pthread_setschedparam(pthread_self(), SCHED_OTHER, &parameter)
+        }
+        return try body()
+    }
 }

@@ -2,13 +2,15 @@
 # Runs inside the VM guest, started by `scripts/bench --vm` (not by scripts/test or
 # scripts/vm-test: this is a measurement, not a test). Not meant to be run on the host.
 #
-# usage: run-in-guest.sh RESULTS_DIR [midi-bench alsa ARGS...]
+# usage: run-in-guest.sh RESULTS_DIR [midi-bench COMMAND ARGS...]
 #
 # RESULTS_DIR is shared read-write with the host and holds env.sh written by it. Loads the
 # sequencer and its Midi Through client (snd-seq-dummy, client 14), then runs
-# `midi-bench alsa` with the host's release build: a temporary midisrv with one loopback pair,
-# its ALSA bridge clients against Midi Through. Leaves alsa.txt (the table), alsa.json,
-# alsa.log (progress and errors) and status; writes `done` last.
+# `midi-bench $MIDI_BENCH_COMMAND` with the host's release build: `alsa` (scripts/bench --vm: a
+# temporary midisrv with one loopback pair, its ALSA bridge clients against Midi Through and a
+# user relay) or `alsa-loaded` (scripts/bench --vm-loaded: the bridge and the user relay idle,
+# under stress-ng and under stress-ng with real-time scheduling). Leaves COMMAND.txt (the table),
+# COMMAND.json, COMMAND.log (progress and errors) and status; writes `done` last.
 results=${1:?results directory}
 shift
 
@@ -17,19 +19,21 @@ export HOME=/tmp/vm-home TMPDIR=/tmp LC_ALL=C.UTF-8
 mkdir -p "$HOME"
 # shellcheck source=/dev/null
 source "$results/env.sh"
+command=${MIDI_BENCH_COMMAND:-alsa}
+log="$results/$command.log"
 
 read -r uptime _ </proc/uptime
-echo "bench-vm: guest kernel $(uname -r), up ${uptime}s" >"$results/alsa.log"
+echo "bench-vm: guest kernel $(uname -r), up ${uptime}s, midi-bench $command" >"$log"
 status=0
 for module in snd-seq snd-seq-dummy; do
     if ! err=$(modprobe "$module" 2>&1); then
-        echo "bench-vm: modprobe $module failed: $err" >>"$results/alsa.log"
+        echo "bench-vm: modprobe $module failed: $err" >>"$log"
         status=1
     fi
 done
 udevadm settle --timeout=30 >/dev/null 2>&1 || true
 if [ "$status" = 0 ]; then
-    cat /proc/asound/seq/clients >>"$results/alsa.log" 2>&1
+    cat /proc/asound/seq/clients >>"$log" 2>&1
     # With MIDI_BENCH_PROFILE=1 (scripts/bench --vm --profile) the run is sampled system-wide
     # by perf (cpu-clock: under TCG there is no PMU) and a flat profile per process is kept;
     # its figures are then perf's, not a clean measurement.
@@ -37,9 +41,9 @@ if [ "$status" = 0 ]; then
     if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
         profiler=(perf record -e cpu-clock -F 4000 -g -a -o /tmp/perf.data --)
     fi
-    (cd /tmp && "${profiler[@]}" "$MIDI_BENCH_BIN/midi-bench" alsa --midisrv "$MIDI_BENCH_BIN/midisrv" \
+    (cd /tmp && "${profiler[@]}" "$MIDI_BENCH_BIN/midi-bench" "$command" --midisrv "$MIDI_BENCH_BIN/midisrv" \
         --commit "$MIDI_BENCH_COMMIT" --environment "$MIDI_BENCH_ENVIRONMENT" \
-        --json "$results/alsa.json" "$@") >"$results/alsa.txt" 2>>"$results/alsa.log"
+        --json "$results/$command.json" "$@") >"$results/$command.txt" 2>>"$log"
     status=$?
     if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
         # Flat (self) and inclusive (children) profiles per process, in per cent of that
@@ -47,12 +51,12 @@ if [ "$status" = 0 ]; then
         # samples would hide everything under the limit.
         for comm in midisrv alsa-relay midi-bench; do
             perf report -i /tmp/perf.data --comm "$comm" --percentage relative --no-children -g none \
-                --sort dso,sym --percent-limit 0.5 --stdio >"$results/profile-$comm.txt" 2>>"$results/alsa.log"
+                --sort dso,sym --percent-limit 0.5 --stdio >"$results/profile-$comm.txt" 2>>"$log"
             perf report -i /tmp/perf.data --comm "$comm" --percentage relative --children -g none \
-                --sort sym --percent-limit 2 --stdio >"$results/profile-$comm-inclusive.txt" 2>>"$results/alsa.log"
+                --sort sym --percent-limit 2 --stdio >"$results/profile-$comm-inclusive.txt" 2>>"$log"
         done
         perf report -i /tmp/perf.data --sort comm,pid --percentage relative -g none --stdio \
-            >"$results/profile-processes.txt" 2>>"$results/alsa.log"
+            >"$results/profile-processes.txt" 2>>"$log"
     fi
 fi
 echo "$status" >"$results/status"
