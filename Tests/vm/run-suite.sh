@@ -68,7 +68,9 @@ for group in "$@"; do
     if ! grep -qE '^(PASS|FAIL) ' "$out"; then
         echo "FAIL $group: no PASS/FAIL lines" >>"$out"
     fi
-    echo "=== group $group took $(( $(date +%s) - start ))s"
+    took=$(( $(date +%s) - start ))
+    echo "$took" >"$results/$group.seconds"
+    echo "=== group $group took ${took}s"
 done
 
 sync
