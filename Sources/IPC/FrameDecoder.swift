@@ -68,18 +68,18 @@ public struct FrameDecoder {
     private mutating func reassemble(_ header: FrameHeader, subHeader: UnsafeRawBufferPointer,
                                      chunk: UnsafeRawBufferPointer) throws(FrameError) -> [UInt8]? {
         let more = header.flags.contains(.moreFragments)
-        if var current = pending {
-            guard current.kind == header.kind, current.subHeader.elementsEqual(subHeader) else {
-                pending = nil
+        // Taken out of `pending`, not copied: a copy would share the body's storage, and every
+        // append would then copy the whole body so far (quadratic in the fragment count; a
+        // 48 MiB listing comes in 768 fragments).
+        if var current = pending.take() {
+            guard current.kind == header.kind, Self.same(current.subHeader, subHeader) else {
                 throw .invalidFragment(reason: "\(header.kind) frame arrived while a fragmented \(current.kind) was incomplete")
             }
             guard current.body.count + chunk.count <= maximumMessageSize else {
-                pending = nil
                 throw .invalidFragment(reason: "reassembled \(header.kind) exceeds \(maximumMessageSize) bytes")
             }
             current.body.append(contentsOf: chunk)
             if more { pending = current; return nil }
-            pending = nil
             return current.body
         }
         if more {
@@ -87,6 +87,14 @@ public struct FrameDecoder {
             return nil
         }
         return Array(chunk)
+    }
+
+    /// Byte-wise equality. `Array.elementsEqual` with a raw buffer is an unspecialised generic
+    /// call in a debug build: six allocations per fragment.
+    private static func same(_ kept: [UInt8], _ received: UnsafeRawBufferPointer) -> Bool {
+        guard kept.count == received.count else { return false }
+        for index in 0..<kept.count where kept[index] != received[index] { return false }
+        return true
     }
 
     private static func decodeControl(_ kind: FrameKind, subHeader: UnsafeRawBufferPointer,
