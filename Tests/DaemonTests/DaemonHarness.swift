@@ -198,6 +198,53 @@ final class TestClient {
         }
     }
 
+    /// A response received without decoding its body: what a test that only counts large
+    /// replies needs (decoding a listing of thousands of endpoints takes seconds in a debug
+    /// build). Its fragments are checked to belong to one response.
+    struct ResponseHeader: Equatable {
+        var id: UInt32
+        var replyKind: UInt16
+        var bodyBytes: Int
+    }
+
+    /// Receives the next complete response, header and size only; nil at end of stream. Other
+    /// frames are decoded and stashed, as `request` does.
+    func receiveResponseHeader(timeout: Int32 = 5000) throws -> ResponseHeader? {
+        var pending: ResponseHeader?
+        while true {
+            guard try socket.poll(for: .readable, timeoutMilliseconds: timeout) else { throw HarnessError("timed out waiting for a response") }
+            switch try socket.receive(into: buffer.bytes) {
+            case .frame(let count):
+                let datagram = buffer.prefix(count)
+                let header = try FrameHeader(validating: datagram)
+                guard header.kind == .response else {
+                    if let frame = try decoder.decode(header: header, datagram: datagram) { stash(frame) }
+                    continue
+                }
+                guard count >= WireFormat.headerSize + 6 else { throw HarnessError("response of \(count) bytes has no sub-header") }
+                let id = datagram.loadUnaligned(fromByteOffset: WireFormat.headerSize, as: UInt32.self).littleEndian
+                let kind = datagram.loadUnaligned(fromByteOffset: WireFormat.headerSize + 4, as: UInt16.self).littleEndian
+                let chunk = count - WireFormat.headerSize - 6
+                if var current = pending {
+                    guard current.id == id, current.replyKind == kind else {
+                        throw HarnessError("response \(id) interleaved with the fragments of response \(current.id)")
+                    }
+                    current.bodyBytes += chunk
+                    pending = current
+                } else {
+                    pending = ResponseHeader(id: id, replyKind: kind, bodyBytes: chunk)
+                }
+                if !header.flags.contains(.moreFragments) { return pending }
+            case .endOfStream:
+                return nil
+            case .wouldBlock:
+                continue
+            case .truncated(let count):
+                throw HarnessError("truncated frame of \(count) bytes")
+            }
+        }
+    }
+
     @discardableResult
     func handshake(name: String = "daemon-tests", version: ProtocolVersion = .current) throws -> Frame? {
         try send(.hello(Hello(version: version, pid: getpid(), clientName: name)))
