@@ -65,6 +65,13 @@ need_swift() {
 # allocation-counting shim (Tests/support/malloc_count.c).
 BUILD_PACKAGES=(pkg-config libasound2-dev libudev-dev gcc)
 
+# The install tier (Tests/install/run): systemd-analyze for the units, man for the man pages,
+# dpkg-deb/fakeroot/lintian for the package, debootstrap for the root it is installed into,
+# strip (binutils) for the packaged binaries. scripts/test installs these together with
+# every other tier's packages, in one apt run: the kernel's initramfs and man-db's index are
+# then rebuilt once, not once per tier.
+INSTALL_PACKAGES=(systemd man-db debootstrap lintian dpkg-dev fakeroot binutils)
+
 # The VM tier (scripts/vm-test, scripts/bench --vm): qemu, a Debian kernel with its modules,
 # a static busybox for virtme-ng's initramfs (it checks that with `file`, and fails without it),
 # and what the guest runs from the shared root — modprobe (kmod), udevd/udevadm (udev),
