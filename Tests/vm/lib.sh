@@ -52,15 +52,3 @@ swift_tests() {
         --skipped-is-failure --log "$work/output.log"
     case_took "$prefix (swift tests)" "$started"
 }
-
-# wait_for_other_lanes: returns once every other lane of the suite has finished its groups
-# (run-suite.sh runs lanes side by side). For a case that needs the kernel to itself, e.g. one
-# that fills the sequencer's 64 user clients and counts them. Prints how long it waited.
-wait_for_other_lanes() {
-    local lane started=$SECONDS
-    for lane in ${MIDI_VM_LANES:-}; do
-        [ "$lane" = "${MIDI_VM_LANE:-}" ] && continue
-        while [ ! -e "$MIDI_VM_LANES_DIR/lane-$lane.done" ]; do sleep 1; done
-    done
-    echo "waited $((SECONDS - started)) s for the other lanes (${MIDI_VM_LANES:-none})"
-}

@@ -2,24 +2,15 @@
 """Checks `midi enumerate legacy-endpoints --json` (file argv[1]) against `aconnect -l`
 (file argv[2]): every listed client:port exists in aconnect's listing with the same client and
 port name, and every port of every client the listing names is listed. Exit 0 when they match.
-aconnect pads port names to 16 characters; trailing blanks are ignored.
-
-With --owner OWNER (e.g. loopback) only the listing's entries of that owner are compared: the
-VM tier's other lane plugs USB gadgets meanwhile, whose cards this daemon lists too (owner
-"kernel") and which may come and go between the two listings."""
+aconnect pads port names to 16 characters; trailing blanks are ignored."""
 import json
 import re
 import sys
 
-args = sys.argv[1:]
-owner = None
-if len(args) >= 2 and args[0] == "--owner":
-    owner = args[1]
-    args = args[2:]
-entries = [e for e in json.load(open(args[0])) if owner is None or e["owner"] == owner]
+entries = json.load(open(sys.argv[1]))
 clients = {}   # number -> (name, {port: name})
 current = None
-for line in open(args[1]):
+for line in open(sys.argv[2]):
     m = re.match(r"^client (\d+): '(.*)' \[", line)
     if m:
         current = int(m.group(1))
