@@ -71,6 +71,10 @@ struct LoadCondition: Codable {
     var subject: LatencySummary?
     var loadBefore = ""
     var loadAfter = ""
+    /// What the hypervisor took from the machine's CPUs while the condition ran (ms, all CPUs;
+    /// nil where /proc/stat has no steal time). A few milliseconds or more means one stall may
+    /// have set the p99: repeat the run.
+    var stealMilliseconds: Int?
     /// Messages lost, reordered or (ALSA) dropped by the kernel, both sides together.
     var lost = 0
     var failures: [String] = []
@@ -89,6 +93,7 @@ struct LoadCondition: Codable {
                        rounds: (Rig, inout LoadCondition) throws -> Void) -> LoadCondition {
         var condition = self
         condition.loadBefore = AllCommand.loadAverage()
+        let stealBefore = AllCommand.stealMilliseconds()
         do {
             let rig = try setUp(self)
             defer { tearDown(rig) }
@@ -99,6 +104,9 @@ struct LoadCondition: Codable {
             condition.failures.append("\(error)")
         }
         condition.loadAfter = AllCommand.loadAverage()
+        if let stealBefore, let stealAfter = AllCommand.stealMilliseconds() {
+            condition.stealMilliseconds = stealAfter - stealBefore
+        }
         return condition
     }
 
@@ -135,7 +143,8 @@ struct LoadedReport: Codable {
         lines.append("MIDI Services bench, \(title) — \(date), commit \(commit)")
         lines.append("machine: \(machine); competitors: stress-ng --cpu \(competitors); real-time: SCHED_FIFO \(realtimePriority) for \(realtimeThreads)")
         for condition in conditions {
-            lines.append("  \(condition.name): load average \(condition.loadBefore) before, \(condition.loadAfter) after")
+            let steal = condition.stealMilliseconds.map { "; steal \($0) ms (CPU time the hypervisor took)" } ?? ""
+            lines.append("  \(condition.name): load average \(condition.loadBefore) before, \(condition.loadAfter) after\(steal)")
         }
         lines.append(settings)
         lines.append("")
@@ -169,6 +178,10 @@ struct LoadedReport: Codable {
         lines += notes.map { "        " + $0 }
         return lines.joined(separator: "\n")
     }
+
+    /// Steal time from which a condition's p99 may be the hypervisor's: a paced message every
+    /// 200 µs, so 20 ms of one stall delays 100 of them — over 1 % of a 6,000-message condition.
+    static let stealWorthNoting = 20
 
     private var idle: LoadCondition? { conditions.first { !$0.loaded } }
     private var loaded: LoadCondition? { conditions.first { $0.loaded && $0.realtimePriority == 0 } }
@@ -206,6 +219,12 @@ struct LoadedReport: Codable {
         }
         if let value = Self.ratio(realtime?.baseline?.p99, idle?.baseline?.p99) {
             notes.append("\(baselineName) p99 loaded, real-time: \(Format.ratio(value)) its idle p99")
+        }
+        // A stall the hypervisor caused is not the code's: say which conditions had one.
+        let stolen = conditions.filter { ($0.stealMilliseconds ?? 0) >= Self.stealWorthNoting }
+        if !stolen.isEmpty {
+            notes.append("the hypervisor took CPU time during " + stolen.map { "\($0.name) (\($0.stealMilliseconds ?? 0) ms)" }.joined(separator: ", ")
+                         + ": a stall of that order sets a p99 of these runs; repeat the run before judging them")
         }
         return notes
     }
