@@ -50,6 +50,28 @@ extension SequencerClient {
     /// still holds.
     public var bufferedInputEvents: Int { Int(max(0, snd_seq_event_input_pending(handle, 0))) }
 
+    /// Whether anything waits to be read: events in alsa-lib's input buffer, or in the kernel's
+    /// input FIFO of this client (a `poll` with zero timeout on its descriptor: nothing is read
+    /// or consumed, so a level-triggered poll loop still sees the descriptor readable). A
+    /// caller uses it to learn that every event queued for this client before the call — a
+    /// subscription notice, say — has been read. An error or hang-up on the descriptor counts
+    /// as pending (the caller's read will meet it).
+    public func hasPendingInput() throws(ALSAError) -> Bool {
+        if snd_seq_event_input_pending(handle, 0) > 0 { return true }
+        var descriptor = pollfd()
+        let filled = snd_seq_poll_descriptors(handle, &descriptor, 1, Int16(POLLIN))
+        guard filled == 1 else {
+            throw ALSAError(code: filled < 0 ? filled : -EINVAL, operation: "snd_seq_poll_descriptors(client \(id), POLLIN)")
+        }
+        while true {
+            let ready = poll(&descriptor, 1, 0)
+            if ready >= 0 { return ready > 0 && descriptor.revents != 0 }
+            let code = errno
+            if code == EINTR { continue }
+            throw ALSAError(code: -code, operation: "poll(client \(id) input, no wait)")
+        }
+    }
+
     /// Calls `body` for every event pending now, then returns how many there were.
     @discardableResult
     public func readPendingEvents(_ body: (ReceivedEvent) throws(ALSAError) -> Void) throws(ALSAError) -> Int {

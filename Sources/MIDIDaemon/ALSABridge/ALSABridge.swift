@@ -51,8 +51,9 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     private var restorer: ConnectionRestorer?
     /// Fires when a client that appeared has settled (`ConnectionRestorer.settleDelay`).
     private var restoreTimer: EventLoop.Token?
-    /// Fires when a client's events for ports without known readers are due to be settled
-    /// (`EndpointSequencerClient.heldDeadline`).
+    /// Fires when a client's events for ports without known readers outlived the end of an
+    /// iteration and are due to be settled by asking the kernel
+    /// (`EndpointSequencerClient.heldDeadline`; normally the iteration's end settles them).
     private var heldTimer: EventLoop.Token?
 
     public init(configuration: Configuration = Configuration()) {
@@ -290,9 +291,10 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     // MARK: Once per loop iteration
 
     private func endOfIteration() {
-        guard let context else { return }
         restorer?.saveIfChanged()
-        if !pendingEndpoints.isEmpty {
+        // `context` is taken only when needed: binding it copies the struct, a retain per
+        // reference in it, and this runs on every wake-up of the daemon.
+        if !pendingEndpoints.isEmpty, let context {
             let ids = pendingEndpoints
             pendingEndpoints.removeAll()
             for id in ids where clients[id] == nil {
@@ -303,16 +305,18 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
                 createClient(for: endpoint, context: context)
             }
         }
-        // Indexing, not `for in`: this runs every iteration and must not allocate.
+        // Indexing, not `for in`: this runs every iteration and must not allocate. Held events
+        // are settled first, so those released go out with this iteration's drain.
         var index = 0
         var anyProblem = false
         while index < clientList.count {
             let client = clientList[index]
+            client.settleHeldAtEndOfIteration()
             client.flushOutput()
             if client.problemCounts != client.reportedProblems { anyProblem = true }
             index += 1
         }
-        if anyProblem { reportProblems(context) }
+        if anyProblem, let context { reportProblems(context) }
     }
 
     /// At most one warning per client per `problemReportInterval`, saying what was lost since

@@ -37,7 +37,10 @@ final class EndpointSequencerClient: EndpointReceiver {
     @exclusivity(unchecked) private var input: SequencerInputTranslator
     @exclusivity(unchecked) private var output: SequencerOutputTranslator
     private var descriptorTokens: [EventLoop.Token] = []
-    private weak var service: MidiService?
+    /// Set by `attach`, cleared by `detach`; the bridge detaches every client before the service
+    /// goes (its `stop`). Not `weak`: a weak reference is loaded through the side table (an
+    /// atomic load and a retain) at every wake-up, and `readInput` needs it at each one.
+    private unowned(unsafe) var service: MidiService?
     /// Called with subscription notices and System Announce messages this client reads
     /// (`ConnectionRestorer`).
     var onNotice: ((ReceivedEvent) -> Void)?
@@ -229,13 +232,30 @@ final class EndpointSequencerClient: EndpointReceiver {
     // it returns), but the loop may route an event that was sent after that call — read from
     // another client's input or from a socket — before this client reads the notice. So an
     // event for a port not known to have readers is never dropped at once: it is *held*, in
-    // order, and the question is settled later, by the notice (which releases the held events
-    // at once) or by asking the kernel itself (`SequencerClient.readerCount`, one ioctl) when
-    // the held events are `holdLimit` old or fill the buffer. Only what the kernel says has no
-    // reader is dropped; when the kernel cannot be asked, the port counts as read. Released
-    // events go out in their original order, before anything later for their port: a reader
-    // that connects mid-stream gets every event sent after its connect (and perhaps a few from
-    // just before it, as it could when every event was written).
+    // order, and settled at the end of the loop iteration (`settleHeldAtEndOfIteration`):
+    //
+    // - A port's bit in `portsWithReaders` is clear only while the kernel has said it has no
+    //   reader (a port starts so: nobody can subscribe to a port before it exists) and no
+    //   PORT_SUBSCRIBED notice for it was read since; every subscription made after that point
+    //   puts a notice into this client's input.
+    // - A subscription that returned before a held event was sent had its notice queued before
+    //   the event was routed, so before the end of the iteration. If this client's input is
+    //   empty then (`SequencerClient.hasPendingInput`: alsa-lib's buffer and a zero-timeout
+    //   `poll`, no read), every such notice has been read — and would have released the held
+    //   events of its port — so what is still held has no reader and is dropped, without asking
+    //   the kernel and without a timer: per wake-up one `poll`, where the relay reads once more
+    //   for an EAGAIN (docs/performance.md, issue 17).
+    // - If the input is not empty (a notice or other events wait), the events stay held: the
+    //   descriptor is readable, so the loop comes round at once, reads it, and the next
+    //   iteration's end decides again. Should that not settle them (input that never empties),
+    //   the kernel is asked (`SequencerClient.readerCount`, one ioctl per port) when they are
+    //   `holdLimit` old or fill the buffer.
+    //
+    // A notice releases the held events at once (the kernel is asked about every port with held
+    // events); when the kernel cannot be asked, the port counts as read. Released events go out
+    // in their original order, before anything later for their port: a reader that connects
+    // mid-stream gets every event sent after its connect (and perhaps a few from just before
+    // it, as it could when every event was written).
     //
     // A port known to have readers stays so until a PORT_UNSUBSCRIBED notice, after which the
     // kernel is asked again (other readers may remain). Subscriptions this client makes itself
@@ -249,25 +269,31 @@ final class EndpointSequencerClient: EndpointReceiver {
     @exclusivity(unchecked) private var heldCount = 0
     /// Bit n: `held` has an event for port n.
     @exclusivity(unchecked) private var heldPorts: UInt32 = 0
-    /// When the held events must be settled (CLOCK_MONOTONIC ns), `nil` when none are held; the
+    /// When the held events must be settled by asking the kernel (CLOCK_MONOTONIC ns): set only
+    /// when they outlive an iteration (input not empty at its end), `nil` otherwise; the
     /// bridge's timer calls `settleHeld` then.
     @exclusivity(unchecked) private(set) var heldDeadline: UInt64?
     /// Events not written because the kernel said nobody read their port.
     @exclusivity(unchecked) private(set) var eventsWithoutReaders: UInt64 = 0
     /// How often the kernel was asked about a port's readers (`readerCount`).
     @exclusivity(unchecked) private(set) var readerQueries: UInt64 = 0
+    /// Iterations that ended with events held and this client's input not empty (the held
+    /// events waited for the next iteration).
+    @exclusivity(unchecked) private(set) var heldPastIteration: UInt64 = 0
 
     private struct HeldEvent {
         var port: PortID
         var event: SequencerEvent
     }
 
-    /// 256 events: a few wake-ups' worth at full speed, 6 KiB per client.
-    static let heldCapacity = 256
-    /// How long events are held at most before the kernel is asked: 50 ms. Only a reader that
-    /// subscribed while its notice was still unread can want them, and its notice releases
-    /// them at once; so this bounds only how long they take memory and how often the kernel is
-    /// asked while nobody reads (every 50 ms or 256 events).
+    /// 1,024 events, 24 KiB per client: more than one wake-up brings (alsa-lib reads at most
+    /// 585 fixed-size events per `read`), so at full speed the buffer does not fill before the
+    /// iteration's end settles it, and the kernel is not asked.
+    static let heldCapacity = 1024
+    /// How long events are held at most before the kernel is asked, when the end of an
+    /// iteration could not settle them (this client's input never empty): 50 ms. Only a reader
+    /// that subscribed while its notice was still unread can want them, and its notice releases
+    /// them at once; so this bounds only how long they take memory.
     static let holdLimit: UInt64 = 50_000_000
 
     /// Writes `event` from `port` if the port has readers, else holds it (see above). False if
@@ -292,11 +318,30 @@ final class EndpointSequencerClient: EndpointReceiver {
                 return true
             }
         }
-        if heldCount == 0 { heldDeadline = MonotonicClock.now() &+ Self.holdLimit }
         (held.baseAddress! + heldCount).initialize(to: HeldEvent(port: port, event: event))
         heldCount += 1
         heldPorts |= bit
         return true
+    }
+
+    /// End of a loop iteration (the bridge's hook, before the output is drained): drops the held
+    /// events if this client's input is empty — no subscription notice can be waiting for them
+    /// (see "Readers" above) — else leaves them for the next iteration, which the readable
+    /// descriptor brings at once, with `holdLimit` as the bound.
+    func settleHeldAtEndOfIteration() {
+        guard heldCount > 0 else { return }
+        let pending: Bool
+        do { pending = try sequencer.hasPendingInput() } catch {
+            lastError = error
+            settleHeld()   // cannot look: ask the kernel
+            return
+        }
+        if !pending {
+            writeOrDropHeld()
+            return
+        }
+        heldPastIteration &+= 1
+        if heldDeadline == nil { heldDeadline = MonotonicClock.now() &+ Self.holdLimit }
     }
 
     /// Asks the kernel about every port with held events, writes the held events of those with
@@ -307,6 +352,11 @@ final class EndpointSequencerClient: EndpointReceiver {
             refreshReaders(of: PortID(UInt8(ports.trailingZeroBitCount)))
             ports &= ports &- 1
         }
+        writeOrDropHeld()
+    }
+
+    /// Writes the held events of ports known to have readers (in order) and forgets the others.
+    private func writeOrDropHeld() {
         var index = 0
         while index < heldCount {
             let entry = held[index]
