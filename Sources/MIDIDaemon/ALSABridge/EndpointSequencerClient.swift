@@ -113,8 +113,8 @@ final class EndpointSequencerClient: EndpointReceiver {
     // MARK: ALSA → endpoint
 
     /// Packets translated from one wake-up's events, handed to the service together
-    /// (`MidiService.send(each:now:from:)`: one connection lookup, one clock reading, and one
-    /// `receive(contentsOf:)` per receiver for the whole run, instead of all that per event).
+    /// (`MidiService.send(each:from:)`: one connection lookup, at most one clock reading, and
+    /// one `receive(contentsOf:)` per receiver for the whole run, instead of all that per event).
     /// Allocated once; a wake-up with more sends it in runs of this size.
     private let inputRun = UnsafeMutableBufferPointer<TimestampedUMP>.allocate(capacity: EndpointSequencerClient.inputRunCapacity)
     @exclusivity(unchecked) private var inputRunCount = 0
@@ -187,8 +187,9 @@ final class EndpointSequencerClient: EndpointReceiver {
         guard inputRunCount > 0 else { return }
         let count = inputRunCount
         inputRunCount = 0
-        let outcome = service.send(each: UnsafeMutableBufferPointer(rebasing: inputRun[0..<count]),
-                                   now: service.clock.now(), from: connection)
+        // No clock reading unless a receiver on the other side wants the arrival time (an SDK
+        // connection does; the other side's ALSA client does not: `readsTimestamps`).
+        let outcome = service.send(each: UnsafeMutableBufferPointer(rebasing: inputRun[0..<count]), from: connection)
         let refused = outcome.schedulerRefused + outcome.rejected
         if refused > 0 {
             packetsRefused &+= UInt64(refused)
@@ -197,6 +198,9 @@ final class EndpointSequencerClient: EndpointReceiver {
     }
 
     // MARK: Endpoint → ALSA
+
+    /// ALSA events carry no arrival time: the service need not read the clock for this client.
+    var readsTimestamps: Bool { false }
 
     /// A message arrived on the endpoint. Translated and queued at once; the bridge hands the
     /// batch to the kernel at the end of the loop iteration. Never calls the service.

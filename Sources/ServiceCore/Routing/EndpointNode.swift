@@ -16,6 +16,8 @@ enum EndpointRole {
 struct NodeConnection {
     let id: ConnectionID
     let receiver: any EndpointReceiver
+    /// `receiver.readsTimestamps`, asked once at opening (not a witness call per send).
+    let readsTimestamps: Bool
 }
 
 /// The service's live record of an endpoint: the public snapshot plus routing state. One per
@@ -54,6 +56,16 @@ final class EndpointNode {
     var stampsZeroTimestamps: Bool {
         if case .diagnosticLoopback = role { return false }
         return true
+    }
+
+    /// Whether any connection on this endpoint reads timestamps (`EndpointReceiver.readsTimestamps`).
+    var anyConnectionReadsTimestamps: Bool {
+        var index = 0
+        while index < connections.count {
+            if connections[index].readsTimestamps { return true }
+            index += 1
+        }
+        return false
     }
 }
 

@@ -15,9 +15,18 @@ public protocol EndpointReceiver: AnyObject {
     /// in runs so that a receiver can copy many messages in one tight loop instead of being
     /// called once per message; the default implementation calls `receive(_:)` for each.
     func receive(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int
+
+    /// Whether this receiver looks at the messages' timestamps. A loopback stamps a message
+    /// sent with timestamp 0 with its arrival time for its receivers; when none of them reads
+    /// it (the ALSA bridge's clients: ALSA events carry no such time),
+    /// `MidiService.send(each:from:)` does not read the clock at all. Default: true. Asked
+    /// once, when the connection opens.
+    var readsTimestamps: Bool { get }
 }
 
 extension EndpointReceiver {
+    public var readsTimestamps: Bool { true }
+
     public func receive(contentsOf messages: UnsafeBufferPointer<TimestampedUMP>) -> Int {
         var refused = 0
         var index = 0

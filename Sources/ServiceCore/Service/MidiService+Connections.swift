@@ -4,7 +4,7 @@ extension MidiService {
     public func openConnection(to id: EndpointDeviceId, receiver: any EndpointReceiver) throws(ConnectionError) -> ConnectionID {
         guard let node = nodesById[id] else { throw .endpointNotFound(id) }
         let connection = ConnectionID(handle: connectionSlots.insert(ConnectionRecord(endpoint: node, receiver: receiver)))
-        node.connections.append(NodeConnection(id: connection, receiver: receiver))
+        node.connections.append(NodeConnection(id: connection, receiver: receiver, readsTimestamps: receiver.readsTimestamps))
         return connection
     }
 

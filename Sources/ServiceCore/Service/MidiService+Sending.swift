@@ -67,6 +67,38 @@ extension MidiService {
         }
     }
 
+    /// `send(each:now:from:)` reading the clock only when the arrival time is used: when a
+    /// message carries a timestamp (it is compared with now), when the endpoint is not a
+    /// loopback, or when a receiver of the loopback's other side reads timestamps. Otherwise
+    /// (a loopback whose other side has only receivers that ignore timestamps, e.g. the ALSA
+    /// bridge's clients, fed messages stamped 0) timestamps 0 stay 0 and no clock is read —
+    /// for the bridge, one `clock_gettime` less per wake-up, which is a system call where the
+    /// clock source has no vDSO path (HPET, as in the VM bench under TCG: docs/performance.md).
+    public func send(each messages: UnsafeMutableBufferPointer<TimestampedUMP>, from connection: ConnectionID,
+                     packetsNormalized: Bool = false) -> BatchSendTally {
+        var now: UInt64 = 0
+        if let record = connectionSlots.value(connection.handle), Self.needsArrivalTime(messages, on: record.endpoint) {
+            now = clock.now()
+        }
+        return send(each: messages, now: now, from: connection, packetsNormalized: packetsNormalized)
+    }
+
+    /// Whether sending `messages` from `node` uses the arrival time (see `send(each:from:)`).
+    @inline(__always)
+    static func needsArrivalTime(_ messages: UnsafeMutableBufferPointer<TimestampedUMP>, on node: EndpointNode) -> Bool {
+        switch node.role {
+        case .loopback, .diagnosticLoopback: break
+        case .diagnosticPing, .device: return true
+        }
+        var index = 0
+        while index < messages.count {
+            if messages[index].timestamp != 0 { return true }
+            index += 1
+        }
+        guard node.stampsZeroTimestamps, let peer = node.peer else { return false }
+        return peer.anyConnectionReadsTimestamps
+    }
+
     /// Sends one message given as words (as they come off the wire): exactly the number of
     /// words its message type implies, else `invalidMessageTypeForWordCount`.
     public func send<Words: Collection>(words: Words, timestamp: UInt64, from connection: ConnectionID) -> SendResult
