@@ -255,6 +255,9 @@ final class EndpointSequencerClient: EndpointReceiver {
     //   the kernel is asked (`SequencerClient.readerCount`, one ioctl per port) when they are
     //   `holdLimit` old or fill the buffer.
     //
+    // An input overrun (the kernel discarded what waited in this client's input, a notice
+    // perhaps among it) makes the bridge ask the kernel about every port at the iteration's end.
+    //
     // A notice releases the held events at once (the kernel is asked about every port with held
     // events); when the kernel cannot be asked, the port counts as read. Released events go out
     // in their original order, before anything later for their port: a reader that connects
@@ -284,6 +287,9 @@ final class EndpointSequencerClient: EndpointReceiver {
     /// Iterations that ended with events held and this client's input not empty (the held
     /// events waited for the next iteration).
     @exclusivity(unchecked) private(set) var heldPastIteration: UInt64 = 0
+    /// `sequencer.inputOverruns` when last looked at: an overrun discards the client's input,
+    /// notices included, after which every port's readers are asked of the kernel.
+    @exclusivity(unchecked) private var overrunsSeen: UInt64 = 0
 
     private struct HeldEvent {
         var port: PortID
@@ -333,6 +339,18 @@ final class EndpointSequencerClient: EndpointReceiver {
     /// (see "Readers" above) — else leaves them for the next iteration, which the readable
     /// descriptor brings at once, with `holdLimit` as the bound.
     func settleHeldAtEndOfIteration() {
+        if sequencer.inputOverruns != overrunsSeen {
+            // The kernel discarded this client's input: a subscription notice may have gone
+            // with it, so what `portsWithReaders` says is no longer known. Ask about every port.
+            overrunsSeen = sequencer.inputOverruns
+            var port = 0
+            while port < layout.portNames.count {
+                refreshReaders(of: PortID(UInt8(port)))
+                port += 1
+            }
+            writeOrDropHeld()
+            return
+        }
         guard heldCount > 0 else { return }
         let pending: Bool
         do { pending = try sequencer.hasPendingInput() } catch {
