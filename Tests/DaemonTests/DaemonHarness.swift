@@ -181,21 +181,26 @@ final class TestClient {
         guard try socket.send(bytes) == .sent else { throw HarnessError("socket full") }
     }
 
-    /// Receives one complete frame, or nil at end of stream. Throws on timeout.
-    func receiveFrame(timeout: Int32 = 5000) throws -> Frame? {
+    /// Waits for one datagram and receives it into `buffer`: its size, or nil at end of stream.
+    /// Throws on timeout.
+    private func receiveDatagram(timeout: Int32) throws -> Int? {
         while true {
             guard try socket.poll(for: .readable, timeoutMilliseconds: timeout) else { throw HarnessError("timed out waiting for a frame") }
             switch try socket.receive(into: buffer.bytes) {
-            case .frame(let count):
-                if let frame = try decoder.decode(buffer.prefix(count)) { return frame }
-            case .endOfStream:
-                return nil
-            case .wouldBlock:
-                continue
-            case .truncated(let count):
-                throw HarnessError("truncated frame of \(count) bytes")
+            case .frame(let count): return count
+            case .endOfStream: return nil
+            case .wouldBlock: continue
+            case .truncated(let count): throw HarnessError("truncated frame of \(count) bytes")
             }
         }
+    }
+
+    /// Receives one complete frame, or nil at end of stream. Throws on timeout.
+    func receiveFrame(timeout: Int32 = 5000) throws -> Frame? {
+        while let count = try receiveDatagram(timeout: timeout) {
+            if let frame = try decoder.decode(buffer.prefix(count)) { return frame }
+        }
+        return nil
     }
 
     /// A response received without decoding its body: what a test that only counts large
@@ -211,38 +216,29 @@ final class TestClient {
     /// frames are decoded and stashed, as `request` does.
     func receiveResponseHeader(timeout: Int32 = 5000) throws -> ResponseHeader? {
         var pending: ResponseHeader?
-        while true {
-            guard try socket.poll(for: .readable, timeoutMilliseconds: timeout) else { throw HarnessError("timed out waiting for a response") }
-            switch try socket.receive(into: buffer.bytes) {
-            case .frame(let count):
-                let datagram = buffer.prefix(count)
-                let header = try FrameHeader(validating: datagram)
-                guard header.kind == .response else {
-                    if let frame = try decoder.decode(header: header, datagram: datagram) { stash(frame) }
-                    continue
-                }
-                guard count >= WireFormat.headerSize + 6 else { throw HarnessError("response of \(count) bytes has no sub-header") }
-                let id = datagram.loadUnaligned(fromByteOffset: WireFormat.headerSize, as: UInt32.self).littleEndian
-                let kind = datagram.loadUnaligned(fromByteOffset: WireFormat.headerSize + 4, as: UInt16.self).littleEndian
-                let chunk = count - WireFormat.headerSize - 6
-                if var current = pending {
-                    guard current.id == id, current.replyKind == kind else {
-                        throw HarnessError("response \(id) interleaved with the fragments of response \(current.id)")
-                    }
-                    current.bodyBytes += chunk
-                    pending = current
-                } else {
-                    pending = ResponseHeader(id: id, replyKind: kind, bodyBytes: chunk)
-                }
-                if !header.flags.contains(.moreFragments) { return pending }
-            case .endOfStream:
-                return nil
-            case .wouldBlock:
+        while let count = try receiveDatagram(timeout: timeout) {
+            let datagram = buffer.prefix(count)
+            let header = try FrameHeader(validating: datagram)
+            guard header.kind == .response else {
+                if let frame = try decoder.decode(header: header, datagram: datagram) { stash(frame) }
                 continue
-            case .truncated(let count):
-                throw HarnessError("truncated frame of \(count) bytes")
             }
+            guard count >= WireFormat.headerSize + 6 else { throw HarnessError("response of \(count) bytes has no sub-header") }
+            let id = datagram.loadUnaligned(fromByteOffset: WireFormat.headerSize, as: UInt32.self).littleEndian
+            let kind = datagram.loadUnaligned(fromByteOffset: WireFormat.headerSize + 4, as: UInt16.self).littleEndian
+            let chunk = count - WireFormat.headerSize - 6
+            if var current = pending {
+                guard current.id == id, current.replyKind == kind else {
+                    throw HarnessError("response \(id) interleaved with the fragments of response \(current.id)")
+                }
+                current.bodyBytes += chunk
+                pending = current
+            } else {
+                pending = ResponseHeader(id: id, replyKind: kind, bodyBytes: chunk)
+            }
+            if !header.flags.contains(.moreFragments) { return pending }
         }
+        return nil
     }
 
     @discardableResult
