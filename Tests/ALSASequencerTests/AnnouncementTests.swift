@@ -12,6 +12,21 @@ import Testing
         return watcher
     }
 
+    /// The announcements of one client's life, from its start to its exit.
+    ///
+    /// Tests run in parallel, and the kernel reuses client numbers: it frees a closing client's
+    /// number after announcing its ports' exits but before announcing the client's own exit
+    /// (`seq_free_client`), so another test's client that had this number can still be heard
+    /// leaving around this one's start, and a later client can take the number once this one
+    /// has gone. So the window opens at this client's start and closes at the first client exit
+    /// after its port has gone; nil until both have arrived.
+    static func lifecycleWindow(of events: [SequencerEvent], client id: ClientID, port: Address) -> ArraySlice<SequencerEvent>? {
+        guard let start = events.firstIndex(of: .clientStarted(id)),
+              let portGone = events[start...].firstIndex(of: .portExited(port)),
+              let exit = events[portGone...].firstIndex(of: .clientExited(id)) else { return nil }
+        return events[start...exit]
+    }
+
     @Test("a client appearing, gaining a port, being renamed and leaving is announced")
     func clientLifecycle() throws {
         let watcher = try makeWatcher()
@@ -24,27 +39,21 @@ import Testing
 
         let port = Address(client: id, port: PortID(7))
         let events = try watcher.collect(what: "lifecycle of client \(id)") { received in
-            received.contains { $0.event == .clientExited(id) }
+            Self.lifecycleWindow(of: received.map(\.event), client: id, port: port) != nil
         }
-        // Tests run in parallel: once this client has gone, the kernel may hand its number to
-        // another test's client before the watcher stops reading, so only what came up to
-        // and including the first exit is about this client.
-        let untilExit = events.map(\.event).prefix { $0 != .clientExited(id) } + [.clientExited(id)]
-        let aboutIt = untilExit.filter { event in
-            switch event {
-            case .clientStarted(let c), .clientChanged(let c), .clientExited(let c): return c == id
-            case .portStarted(let a), .portChanged(let a), .portExited(let a): return a.client == id
+        let window = try #require(Self.lifecycleWindow(of: events.map(\.event), client: id, port: port))
+        // Kernel 6.1 does not announce renames (clientChanged/portChanged); newer kernels do.
+        // Either way, the lifecycle itself comes in this order. The window ends at this client's
+        // exit; an exit of the number's previous owner may come inside it and is not this one's.
+        let lifecycle = window.dropLast().filter {
+            switch $0 {
+            case .clientStarted(let c): return c == id
+            case .portStarted(let a), .portExited(let a): return a == port
             default: return false
             }
-        }
-        // Kernel 6.1 does not announce renames (clientChanged/portChanged); newer kernels do.
-        // Either way, the lifecycle itself comes in this order.
-        let lifecycle = aboutIt.filter {
-            if case .clientChanged = $0 { return false }
-            if case .portChanged = $0 { return false }
-            return true
-        }
-        #expect(lifecycle == [.clientStarted(id), .portStarted(port), .portExited(port), .clientExited(id)])
+        } + window.suffix(1)
+        #expect(lifecycle == [.clientStarted(id), .portStarted(port), .portExited(port), .clientExited(id)],
+                "announcements about client \(id): \(events.map(\.event))")
         #expect(events.allSatisfy { $0.source == .systemAnnounce })
         #expect(events.allSatisfy { $0.destination == watcher.address(of: PortID(0)) })
     }
@@ -79,5 +88,29 @@ import Testing
         #expect(!descriptors.isEmpty)
         #expect(descriptors.allSatisfy { $0.fd >= 0 })
         #expect(try client.readEvent() == nil)
+    }
+}
+
+/// The window `clientLifecycle` judges, on the sequences a reused client number produces
+/// (no kernel needed: these are the orders `seq_free_client` allows).
+@Suite struct LifecycleWindowTests {
+    let id = ClientID(129)
+    var port: Address { Address(client: id, port: PortID(7)) }
+
+    @Test("the previous owner's port exits, heard before this client started, are outside the window")
+    func previousOwnersPortsBeforeStart() throws {
+        let earlier = Address(client: id, port: PortID(0))
+        let events: [SequencerEvent] = [.portExited(earlier), .clientStarted(id), .clientExited(id), .portStarted(port),
+                                        .portExited(port), .clientExited(id), .clientStarted(id)]
+        let window = try #require(AnnouncementTests.lifecycleWindow(of: events, client: id, port: port))
+        #expect(Array(window) == Array(events[1...5]))
+    }
+
+    @Test("no window until this client's port has gone and its exit has come")
+    func incompleteLifecycle() {
+        #expect(AnnouncementTests.lifecycleWindow(of: [.clientStarted(id), .portStarted(port), .clientExited(id)],
+                                                  client: id, port: port) == nil)
+        #expect(AnnouncementTests.lifecycleWindow(of: [.clientStarted(id), .portStarted(port), .portExited(port)],
+                                                  client: id, port: port) == nil)
     }
 }
