@@ -130,8 +130,10 @@ final class ConnectionRestorer {
             settle(address.client)
         case .clientChanged(let id), .clientStarted(let id):
             settle(id)
-        case .clientExited(let id):
-            settling[id] = nil
+        // CLIENT_EXIT does not cancel a settle: the kernel frees a client's number before it
+        // announces the exit (`seq_free_client`), so the exit of a number's previous owner can
+        // arrive after the next owner's CLIENT_START. A client that really left is dropped when
+        // its delay is over and the kernel no longer knows it (`remakeSettled`).
         default:
             return
         }
