@@ -67,7 +67,8 @@ struct ALSALoadedCommand: ParsableCommand {
                                   competitors: load.competitors, realtimePriority: load.rtPriority,
                                   realtimeThreads: "the daemon's loop, the user relay and the sending/receiving thread",
                                   baselineName: "user relay", subjectName: "bridge",
-                                  settings: "\(rounds) rounds per condition, user relay and bridge interleaved; MIDI 1.0 Note On events, \(Format.grouped(latencyCount)) per route and condition, one in flight, one every \(intervalMicroseconds) µs, after \(Format.grouped(latencyWarmup)) warm-up per round")
+                                  settings: "\(rounds) rounds per condition, user relay and bridge interleaved; MIDI 1.0 Note On events, \(Format.grouped(latencyCount)) per route and condition, one in flight, one every \(intervalMicroseconds) µs, after \(Format.grouped(latencyWarmup)) warm-up per round",
+                                  stealRule: StealRule(burstMilliseconds: load.stealBurstMilliseconds, maximumRepeats: 0))
         for (number, condition) in load.conditions.enumerated() {
             report.conditions.append(condition.measured(load: load, setUp: { condition in
                 try ALSARig(own: own, daemonExecutable: daemonExecutable, scratch: scratch, name: "condition-\(number)",

@@ -63,7 +63,8 @@ struct LoadedCommand: ParsableCommand {
                                   competitors: load.competitors, realtimePriority: load.rtPriority,
                                   realtimeThreads: "the daemon's loop, the SDK reader threads, the roles and the relay",
                                   baselineName: "relay", subjectName: "SDK",
-                                  settings: "\(rounds) rounds per condition, relay and SDK interleaved; \(Format.grouped(latencyCount)) messages per path and condition, one every \(intervalMicroseconds) µs, after \(Format.grouped(latencyWarmup)) warm-up per round")
+                                  settings: "\(rounds) rounds per condition, relay and SDK interleaved; \(Format.grouped(latencyCount)) messages per path and condition, one every \(intervalMicroseconds) µs, after \(Format.grouped(latencyWarmup)) warm-up per round",
+                                  stealRule: load.stealRule)
         for (number, condition) in load.conditions.enumerated() {
             let directory = scratch + "/condition-\(number)"
             mkdir(directory, 0o700)
@@ -88,9 +89,22 @@ struct LoadedCommand: ParsableCommand {
                 let share = latencyCount / rounds + (round <= latencyCount % rounds ? 1 : 0)
                 let measure = RoleRunner.Measure(mode: .latency, count: share, warmup: latencyWarmup,
                                                  intervalMicroseconds: intervalMicroseconds, batch: 1, window: 0)
+                var lost = 0
+                defer { condition.lost += lost }
                 do {
-                    let run = try rig.runner.run(path: path, measure: measure, round: round, daemon: rig.daemon, endpoints: rig.endpoints)
-                    condition.lost += run.lost + run.receiver.arrivals.outOfOrder
+                    // An attempt set aside for steal keeps its samples beside the merged ones
+                    // (samples-<path>-<round>.stolen-<attempt>, in the scratch directory) and its summary in
+                    // the report; its losses count all the same.
+                    try condition.round(side: path == .relay ? "relay" : "SDK", number: round, rule: load.stealRule, attempt: {
+                        let run = try rig.runner.run(path: path, measure: measure, round: round, daemon: rig.daemon, endpoints: rig.endpoints)
+                        lost += run.lost + run.receiver.arrivals.outOfOrder
+                        return run.receiver.arrivals.latency
+                    }, setAside: { attempt in
+                        let samples = rig.runner.samplesPath(path, round: round)
+                        guard rename(samples, samples + ".stolen-\(attempt)") == 0 else {
+                            throw BenchError.system(.current("rename(\(samples))"))
+                        }
+                    })
                 } catch {
                     condition.failures.append("\(path.label), round \(round): \(error)")
                 }
