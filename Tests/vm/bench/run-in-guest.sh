@@ -41,10 +41,28 @@ if [ "$status" = 0 ]; then
     if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
         profiler=(perf record -e cpu-clock -F 4000 -g -a -o /tmp/perf.data --)
     fi
+    # With MIDI_BENCH_PROFILE=syscalls (scripts/bench --vm --syscalls) `strace -c -f` is
+    # attached to midisrv and to the relay as soon as each runs, so their start-up is not
+    # counted; each summary is written when its process ends (midi-bench stops them).
+    tracers=()
+    if [ "${MIDI_BENCH_PROFILE:-0}" = syscalls ]; then
+        for comm in midisrv alsa-relay; do
+            (
+                for _ in $(seq 1 600); do
+                    pid=$(pgrep -x "$comm" | head -n 1)
+                    [ -n "$pid" ] && exec strace -c -f -S calls -o "$results/syscalls-$comm.txt" -p "$pid"
+                    sleep 0.1
+                done
+                echo "bench-vm: no $comm process to trace within 60 s" >>"$log"
+            ) 2>>"$log" &
+            tracers+=($!)
+        done
+    fi
     (cd /tmp && "${profiler[@]}" "$MIDI_BENCH_BIN/midi-bench" "$command" --midisrv "$MIDI_BENCH_BIN/midisrv" \
         --commit "$MIDI_BENCH_COMMIT" --environment "$MIDI_BENCH_ENVIRONMENT" \
         --json "$results/$command.json" "$@") >"$results/$command.txt" 2>>"$log"
     status=$?
+    for tracer in "${tracers[@]}"; do wait "$tracer" 2>/dev/null; done
     if [ "${MIDI_BENCH_PROFILE:-0}" = 1 ]; then
         # Flat (self) and inclusive (children) profiles per process, in per cent of that
         # process's own samples: most of a run's samples are idle vCPUs, so per cent of all
