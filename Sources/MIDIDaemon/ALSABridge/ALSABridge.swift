@@ -28,13 +28,20 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     }
 
     private let configuration: Configuration
+    // Exclusivity: `clientList`, `pendingEndpoints`, `nextReportDue` and `restorer` are read on
+    // every wake-up of the daemon (the end-of-iteration hook, the timers' deadlines), where a
+    // run-time check (`swift_beginAccess`) each is measurable (docs/performance.md, issue 17:
+    // `AccessSet::insert` in the VM profile). They are `@exclusivity(unchecked)` for the reason
+    // given at `EventLoop.registrations`: one thread, and no access to them is held across a
+    // call that reaches the same property (loops iterate copies or index, closures passed to
+    // `removeAll` compare elements only).
     private var context: DaemonContext?
     private var clients: [EndpointDeviceId: EndpointSequencerClient] = [:]
     /// The same clients, in creation order, for the per-iteration flush (no hashing there).
-    private var clientList: [EndpointSequencerClient] = []
+    @exclusivity(unchecked) private var clientList: [EndpointSequencerClient] = []
     /// Endpoints added since the last iteration; their clients are made at its end, outside
     /// the service's observer callback (opening a connection changes the service).
-    private var pendingEndpoints: [EndpointDeviceId] = []
+    @exclusivity(unchecked) private var pendingEndpoints: [EndpointDeviceId] = []
     /// Endpoints whose client could not be made, in the order they failed; each was reported
     /// in the log once. Retried in this order when a slot frees.
     private var failedEndpoints: [EndpointDeviceId] = []
@@ -46,9 +53,9 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
     private var reportTimer: EventLoop.Token?
     /// When a warning held back by the rate limit is due, so it goes out even if nothing else
     /// wakes the loop.
-    private var nextReportDue: UInt64?
+    @exclusivity(unchecked) private var nextReportDue: UInt64?
     /// Connections that come back (subscriptions remembered by names, remade).
-    private var restorer: ConnectionRestorer?
+    @exclusivity(unchecked) private var restorer: ConnectionRestorer?
     /// Fires when a client that appeared has settled (`ConnectionRestorer.settleDelay`).
     private var restoreTimer: EventLoop.Token?
     /// Fires when a client's events for ports without known readers outlived the end of an
@@ -305,9 +312,22 @@ public final class ALSABridge: DaemonExtension, RememberedConnectionsProvider {
                 createClient(for: endpoint, context: context)
             }
         }
-        // Indexing, not `for in`: this runs every iteration and must not allocate. Held events
-        // are settled first, so those released go out with this iteration's drain.
+        // Indexing, not `for in`: this runs every iteration and must not allocate.
+        //
+        // The output is drained before held events are settled: the drain is what a waiting
+        // ALSA reader is waiting for, and settling can cost a system call (the `poll` of
+        // `hasPendingInput`), which would otherwise sit between an event's arrival and its
+        // delivery on every paced event whose port 0 nobody reads (docs/performance.md,
+        // issue 17). Order per port is kept: a port's events are either written (it has
+        // readers) or held (it has none known) — when a notice gives it readers, its held
+        // events are written at once, ahead of anything later — so nothing settled here can
+        // belong before an event already drained. Released events go out in a second drain.
         var index = 0
+        while index < clientList.count {
+            clientList[index].flushOutput()
+            index += 1
+        }
+        index = 0
         var anyProblem = false
         while index < clientList.count {
             let client = clientList[index]

@@ -34,7 +34,8 @@ final class ConnectionRestorer {
     /// Clients that appeared or changed, with when to look at their ports (CLOCK_MONOTONIC ns).
     /// Keyed by client number, so bounded by the kernel's client table (at most 256 entries)
     /// however fast a program creates and deletes ports.
-    private var settling: [ClientID: UInt64] = [:]
+    /// Read at every wake-up (`nextDue`, the bridge's timer): unchecked as `ALSABridge.clientList`.
+    @exclusivity(unchecked) private var settling: [ClientID: UInt64] = [:]
 
     /// How long after a port or client appears its remembered connections are remade.
     static let settleDelay: UInt64 = 500_000_000
@@ -54,7 +55,8 @@ final class ConnectionRestorer {
     }
 
     /// The list changed since it was last written.
-    private var unsaved = false
+    /// Read at every wake-up (`saveIfChanged`, the bridge's hook): unchecked as `ALSABridge.clientList`.
+    @exclusivity(unchecked) private var unsaved = false
 
     /// Marks the file out of date; `saveIfChanged` (the bridge's end of loop iteration) writes
     /// it once, however many subscriptions changed in that iteration.

@@ -33,7 +33,8 @@ final class EndpointSequencerClient: EndpointReceiver {
     let endpointId: EndpointDeviceId
     let sequencer: SequencerClient
     @exclusivity(unchecked) private(set) var layout: BridgePortLayout
-    private(set) var connection: ConnectionID?
+    /// Read at every wake-up (`readInput`): unchecked, see the audit above.
+    @exclusivity(unchecked) private(set) var connection: ConnectionID?
     @exclusivity(unchecked) private var input: SequencerInputTranslator
     @exclusivity(unchecked) private var output: SequencerOutputTranslator
     private var descriptorTokens: [EventLoop.Token] = []
