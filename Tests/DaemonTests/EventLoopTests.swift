@@ -300,6 +300,37 @@ struct EventLoopTests {
         #expect(calls == 2)
     }
 
+    @Test("a due timer fires in the pass that a ready descriptor woke; one certainly ahead does not")
+    func timerDueWhileDescriptorsAreReady() throws {
+        let loop = EventLoop()
+        let pipe = try Pipe()
+        var deadline: UInt64? = MonotonicClock.now() + 3_600_000_000_000   // an hour ahead
+        var fired = 0
+        var handled = 0
+        loop.addTimer(nextDeadline: { deadline }) { _ in fired += 1; deadline = nil }
+        loop.registerDescriptor(pipe.read) { _ in pipe.drain(); handled += 1 }
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(handled == 1)
+        #expect(fired == 0)
+        // Due by the precise clock, inside the coarse clock's margin: the pass must read the
+        // precise clock and fire, though the wait ended for a descriptor.
+        deadline = MonotonicClock.now()
+        pipe.post()
+        try loop.runOnce(maximumWait: 0)
+        #expect(handled == 2)
+        #expect(fired == 1)
+    }
+
+    @Test("the coarse clock's \"certainly before\" is never true for a deadline already passed")
+    func coarseClockTest() {
+        #expect(MonotonicClock.coarseResolution > 0)
+        #expect(MonotonicClock.coarseNow() <= MonotonicClock.now())
+        #expect(!MonotonicClock.certainlyBefore(MonotonicClock.now()))
+        #expect(!MonotonicClock.certainlyBefore(MonotonicClock.now() + MonotonicClock.coarseResolution))
+        #expect(MonotonicClock.certainlyBefore(MonotonicClock.now() + 3_600_000_000_000))
+    }
+
     @Test("a timer deadline below a millisecond wakes the wait, never early")
     func timerPrecision() throws {
         let loop = EventLoop()

@@ -293,7 +293,15 @@ public final class EventLoop {
             }
         }
 
-        if let earliest {
+        // Firing needs the time after the wait — but not a precise reading when the wait ended
+        // because descriptors were ready and the earliest deadline is certainly still ahead by
+        // the coarse clock (no system call): then nothing can be due, and this reading would sit
+        // between a handler's work and the hooks that flush it, on every wake-up while any
+        // deadline is pending (e.g. the ALSA bridge's 500 ms settle after a client appears;
+        // docs/performance.md, issue 17). Should the coarse clock lag more than it may, a due
+        // timer fires at the next pass instead: the reading before the wait is precise and
+        // then makes the wait zero.
+        if let earliest, count == 0 || !MonotonicClock.certainlyBefore(earliest) {
             let after = MonotonicClock.now()
             if earliest <= after {
                 // By token, not by index: a timer may add or remove timers when it fires.

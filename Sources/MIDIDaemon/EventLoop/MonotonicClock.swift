@@ -8,4 +8,31 @@ public enum MonotonicClock {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
+
+    /// CLOCK_MONOTONIC_COARSE: the same time base as `now()`, as of the last timer tick — never
+    /// ahead of `now()` and normally at most `coarseResolution` behind it. It is read from the
+    /// vDSO's data page without touching the clock source, so it costs no system call even
+    /// where `now()` does (an HPET clock source, as in the TCG guest of `scripts/bench --vm`,
+    /// has no vDSO path: every `now()` there is a system call and an emulated device read).
+    /// Good only for "certainly not yet" tests; never for a timestamp.
+    @inline(__always)
+    public static func coarseNow() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// The coarse clock's step (the kernel's tick, 1–10 ms), asked once.
+    public static let coarseResolution: UInt64 = {
+        var ts = timespec()
+        guard clock_getres(CLOCK_MONOTONIC_COARSE, &ts) == 0 else { return 10_000_000 }
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }()
+
+    /// Whether `deadline` is certainly still ahead, by the coarse clock alone: with two ticks of
+    /// margin for the coarse clock's lag. False means "maybe due": read `now()`.
+    @inline(__always)
+    public static func certainlyBefore(_ deadline: UInt64) -> Bool {
+        coarseNow() &+ 2 &* coarseResolution < deadline
+    }
 }
