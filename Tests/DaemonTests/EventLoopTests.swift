@@ -322,12 +322,13 @@ struct EventLoopTests {
         #expect(fired == 1)
     }
 
-    @Test("the coarse clock's \"certainly before\" is never true for a deadline already passed")
-    func coarseClockTest() {
+    @Test("the coarse clock is never ahead: \"certainly before\" is never true for a deadline already passed")
+    func coarseClock() {
         #expect(MonotonicClock.coarseResolution > 0)
-        #expect(MonotonicClock.coarseNow() <= MonotonicClock.now())
-        #expect(!MonotonicClock.certainlyBefore(MonotonicClock.now()))
-        #expect(!MonotonicClock.certainlyBefore(MonotonicClock.now() + MonotonicClock.coarseResolution))
+        for _ in 0..<1000 {
+            #expect(MonotonicClock.coarseNow() <= MonotonicClock.now())
+            #expect(!MonotonicClock.certainlyBefore(MonotonicClock.now()))
+        }
         #expect(MonotonicClock.certainlyBefore(MonotonicClock.now() + 3_600_000_000_000))
     }
 

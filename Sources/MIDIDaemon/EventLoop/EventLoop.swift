@@ -246,9 +246,11 @@ public final class EventLoop {
             if let deadline { earliest = min(earliest ?? deadline, deadline) }
         }
         var wait = maximumWait
+        var dueBeforeWait = false
         if let earliest {
             let now = MonotonicClock.now()
             let delta = earliest > now ? earliest - now : 0
+            dueBeforeWait = delta == 0
             wait = min(wait ?? delta, delta)
         }
 
@@ -298,10 +300,10 @@ public final class EventLoop {
         // the coarse clock (no system call): then nothing can be due, and this reading would sit
         // between a handler's work and the hooks that flush it, on every wake-up while any
         // deadline is pending (e.g. the ALSA bridge's 500 ms settle after a client appears;
-        // docs/performance.md, issue 17). Should the coarse clock lag more than it may, a due
-        // timer fires at the next pass instead: the reading before the wait is precise and
-        // then makes the wait zero.
-        if let earliest, count == 0 || !MonotonicClock.certainlyBefore(earliest) {
+        // docs/performance.md, issue 17). Should the coarse clock lag more than its margin, a
+        // due timer fires at the next pass instead: the reading before that wait is precise,
+        // finds it due (`dueBeforeWait`), makes the wait zero, and that pass fires it.
+        if let earliest, count == 0 || dueBeforeWait || !MonotonicClock.certainlyBefore(earliest) {
             let after = MonotonicClock.now()
             if earliest <= after {
                 // By token, not by index: a timer may add or remove timers when it fires.
