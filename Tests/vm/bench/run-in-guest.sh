@@ -75,6 +75,10 @@ if [ "$status" = 0 ]; then
         done
         perf report -i /tmp/perf.data --sort comm,pid --percentage relative -g none --stdio \
             >"$results/profile-processes.txt" 2>>"$log"
+        # The samples themselves, for call graphs read on the host (`perf report -i … -g
+        # caller`): the user-space binaries are the host's files, the guest kernel's symbols
+        # are in /boot/System.map-<version> (`--kallsyms`).
+        cp /tmp/perf.data "$results/perf.data" 2>>"$log"
     fi
 fi
 echo "$status" >"$results/status"
