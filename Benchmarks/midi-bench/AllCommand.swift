@@ -186,20 +186,6 @@ struct AllCommand: ParsableCommand {
         return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
-    /// CPU time the hypervisor took from this machine's CPUs so far (`/proc/stat` "steal", all
-    /// CPUs), in milliseconds; nil where the kernel does not report it. On a virtual machine a
-    /// vCPU the host deschedules stops every thread on it, real-time ones too: one such burst of
-    /// ~100 ms sets a latency run's p99, so the loaded reports print it per condition.
-    static func stealMilliseconds() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let first = text.split(separator: "\n").first else { return nil }
-        // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", in USER_HZ.
-        let fields = first.split(separator: " ")
-        guard fields.count > 8, fields[0] == "cpu", let ticks = Int(fields[8]) else { return nil }
-        let hertz = sysconf(Int32(_SC_CLK_TCK))
-        return hertz > 0 ? ticks * 1000 / hertz : nil
-    }
-
     static func kernel() -> String {
         var name = utsname()
         uname(&name)

@@ -107,7 +107,7 @@ struct LoadCondition: Codable {
                        rounds: (Rig, inout LoadCondition) throws -> Void) -> LoadCondition {
         var condition = self
         condition.loadBefore = AllCommand.loadAverage()
-        let stealBefore = AllCommand.stealMilliseconds()
+        let stealBefore = StealMonitor.totalMilliseconds()
         do {
             let rig = try setUp(self)
             defer { tearDown(rig) }
@@ -118,7 +118,7 @@ struct LoadCondition: Codable {
             condition.failures.append("\(error)")
         }
         condition.loadAfter = AllCommand.loadAverage()
-        if let stealBefore, let stealAfter = AllCommand.stealMilliseconds() {
+        if let stealBefore, let stealAfter = StealMonitor.totalMilliseconds() {
             condition.stealMilliseconds = stealAfter - stealBefore
         }
         return condition

@@ -30,6 +30,16 @@ final class StealMonitor: @unchecked Sendable {
         var last: [Int] = []
         var burst = 0
         var burstCPU = -1
+
+        /// Takes a new sample: the largest rise of one CPU since the last sample so far.
+        mutating func record(_ now: [Int]?) {
+            guard let now, now.count == last.count else { return }
+            for cpu in now.indices where now[cpu] - last[cpu] > burst {
+                burst = now[cpu] - last[cpu]
+                burstCPU = cpu
+            }
+            last = now
+        }
     }
 
     private let state = Mutex(State())
@@ -53,6 +63,12 @@ final class StealMonitor: @unchecked Sendable {
             values.append(ticks * 1000 / hertz)
         }
         return values.isEmpty ? nil : values
+    }
+
+    /// CPU time the hypervisor took from this machine's CPUs so far, all CPUs together, in ms;
+    /// nil where the kernel does not report it. The loaded reports print its rise per condition.
+    static func totalMilliseconds() -> Int? {
+        perCPUMilliseconds()?.reduce(0, +)
     }
 
     /// Starts sampling; nil when there is no steal to read.
@@ -81,13 +97,7 @@ final class StealMonitor: @unchecked Sendable {
             let now = Self.perCPUMilliseconds()
             let running = state.withLock { state -> Bool in
                 guard state.running else { return false }
-                if let now, now.count == state.last.count {
-                    for cpu in now.indices where now[cpu] - state.last[cpu] > state.burst {
-                        state.burst = now[cpu] - state.last[cpu]
-                        state.burstCPU = cpu
-                    }
-                    state.last = now
-                }
+                state.record(now)
                 return true
             }
             if !running { return }
@@ -101,13 +111,7 @@ final class StealMonitor: @unchecked Sendable {
         // The last stretch since the thread's last sample.
         let now = Self.perCPUMilliseconds()
         return state.withLock { state in
-            if let now, now.count == state.last.count {
-                for cpu in now.indices where now[cpu] - state.last[cpu] > state.burst {
-                    state.burst = now[cpu] - state.last[cpu]
-                    state.burstCPU = cpu
-                }
-                state.last = now
-            }
+            state.record(now)
             let total = zip(state.last, state.first).reduce(0) { $0 + $1.0 - $1.1 }
             return Reading(totalMilliseconds: total, burstMilliseconds: state.burst,
                            burstCPU: state.burstCPU >= 0 ? "cpu\(state.burstCPU)" : "")

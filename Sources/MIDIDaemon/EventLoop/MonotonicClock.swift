@@ -3,11 +3,7 @@ import Glibc
 /// CLOCK_MONOTONIC nanoseconds — the clock UMP timestamps are in (docs/design.md §3, "Clock").
 public enum MonotonicClock {
     @inline(__always)
-    public static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    public static func now() -> UInt64 { read(CLOCK_MONOTONIC) }
 
     /// CLOCK_MONOTONIC_COARSE: the same time base as `now()`, as of the last timer tick — never
     /// ahead of `now()`, usually less than two ticks behind it (up to 2.5 ticks measured on this
@@ -17,17 +13,13 @@ public enum MonotonicClock {
     /// has no vDSO path: every `now()` there is a system call and an emulated device read).
     /// Good only for "certainly not yet" tests; never for a timestamp.
     @inline(__always)
-    public static func coarseNow() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    public static func coarseNow() -> UInt64 { read(CLOCK_MONOTONIC_COARSE) }
 
     /// The coarse clock's step (the kernel's tick, 1–10 ms), asked once.
     public static let coarseResolution: UInt64 = {
         var ts = timespec()
         guard clock_getres(CLOCK_MONOTONIC_COARSE, &ts) == 0 else { return 10_000_000 }
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+        return nanoseconds(ts)
     }()
 
     /// Whether `deadline` is still ahead, by the coarse clock alone, with four ticks of margin
@@ -36,5 +28,17 @@ public enum MonotonicClock {
     @inline(__always)
     public static func certainlyBefore(_ deadline: UInt64) -> Bool {
         coarseNow() &+ 4 &* coarseResolution < deadline
+    }
+
+    @inline(__always)
+    private static func read(_ clock: clockid_t) -> UInt64 {
+        var ts = timespec()
+        clock_gettime(clock, &ts)
+        return nanoseconds(ts)
+    }
+
+    @inline(__always)
+    private static func nanoseconds(_ ts: timespec) -> UInt64 {
+        UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }
